@@ -1,0 +1,407 @@
+/**
+ * The channel manifest, format 1: the single source of its TypeScript types, of
+ * runtime validation and of the JSON Schema committed under playlists/.
+ *
+ * Two shapes share one definition: the *source* playlist staff write (media named
+ * by relative path, no version or dates) and the *signed* manifest the players
+ * receive (media named by SHA-256, with version, issued and expires). Messages are
+ * codes from messages.ts, so that the CLI reports in English and the editor in
+ * French from the same checks.
+ */
+import * as v from 'valibot';
+import { SHA256_HEX } from './hash.ts';
+import { isValidTimeZone } from './time-zone.ts';
+
+export const MANIFEST_FORMAT = 1;
+export const DEFAULT_TIMEZONE = 'Africa/Porto-Novo';
+
+export const DEPARTMENTS = [
+  'Alibori',
+  'Atacora',
+  'Atlantique',
+  'Borgou',
+  'Collines',
+  'Couffo',
+  'Donga',
+  'Littoral',
+  'Mono',
+  'Ouémé',
+  'Plateau',
+  'Zou',
+] as const;
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+export const IMAGE_TYPES = ['image/svg+xml', 'image/webp', 'image/png', 'image/jpeg'] as const;
+export const VIDEO_TYPES = ['video/mp4', 'video/webm'] as const;
+export const CAPTION_TYPES = ['text/vtt'] as const;
+export const HLS_TYPES = [
+  'application/vnd.apple.mpegurl',
+  'video/mp4',
+  'video/iso.segment',
+  'video/mp2t',
+  'audio/mp4',
+  'audio/aac',
+] as const;
+export type MediaType =
+  | (typeof IMAGE_TYPES)[number]
+  | (typeof VIDEO_TYPES)[number]
+  | (typeof CAPTION_TYPES)[number]
+  | (typeof HLS_TYPES)[number];
+
+// ---------------------------------------------------------------- scalars
+
+const text = (max: number) =>
+  v.pipe(
+    v.string('type.string'),
+    v.check((s) => s.trim().length > 0, 'text.empty'),
+    v.maxLength(max, 'text.max'),
+  );
+
+const Id = v.pipe(v.string('type.string'), v.regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'id.format'));
+
+/** BCP 47 language tag, as used here: fr, fon, yo, bba, dje, fr-BJ… (RFC 5646 §2.1, simplified). */
+const Lang = v.pipe(
+  v.string('type.string'),
+  v.regex(/^[a-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Z]{2}|\d{3}))?$/, 'lang.format'),
+);
+
+const Seconds = v.pipe(
+  v.number('duration.positive'),
+  v.finite('duration.positive'),
+  v.gtValue(0, 'duration.positive'),
+  v.maxValue(3600, 'duration.max'),
+);
+
+const Clock = v.pipe(v.string('type.string'), v.regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'time.format'));
+const Day = v.pipe(v.string('type.string'), v.isoDate('date.format'));
+const Timestamp = v.pipe(v.string('type.string'), v.isoTimestamp('timestamp.format'));
+
+const HttpsUrl = v.pipe(
+  v.string('type.string'),
+  v.url('url.format'),
+  v.startsWith('https://', 'url.https'),
+  v.maxLength(300, 'text.max'),
+);
+
+const TimeZone = v.pipe(v.string('type.string'), v.check(isValidTimeZone, 'timezone.unknown'));
+
+/** Reserved for the schedule issue: an object whose fields that issue defines. */
+const Schedule = v.record(v.string(), v.unknown(), 'type.object');
+
+// ---------------------------------------------------------------- media
+
+/** A signed media reference: the file is published as media/<sha256>.<ext>. */
+const mediaRef = <const T extends readonly [string, ...string[]]>(types: T) =>
+  v.strictObject(
+    {
+      sha256: v.pipe(v.string('type.string'), v.regex(SHA256_HEX, 'sha256.format')),
+      bytes: v.pipe(v.number('bytes.format'), v.safeInteger('bytes.format'), v.minValue(1, 'bytes.format')),
+      type: v.picklist(types, 'media.type'),
+    },
+    'type.object',
+  );
+
+const HlsFile = v.strictObject(
+  {
+    path: v.pipe(v.string('type.string'), v.regex(/^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/, 'hls.path')),
+    sha256: v.pipe(v.string('type.string'), v.regex(SHA256_HEX, 'sha256.format')),
+    bytes: v.pipe(v.number('bytes.format'), v.safeInteger('bytes.format'), v.minValue(1, 'bytes.format')),
+    type: v.picklist(HLS_TYPES, 'media.type'),
+  },
+  'type.object',
+);
+
+/** An HLS rendition: every file it needs, hashed, so it is cached and checked like any other. */
+const SignedHls = v.pipe(
+  v.strictObject(
+    {
+      playlist: v.pipe(v.string('type.string'), v.nonEmpty('text.empty')),
+      files: v.pipe(
+        v.array(HlsFile, 'type.array'),
+        v.minLength(2, 'hls.files'),
+        v.maxLength(2000, 'list.max'),
+      ),
+    },
+    'type.object',
+  ),
+  v.forward(
+    v.check((h) => h.files.some((f) => f.path === h.playlist), 'hls.playlist'),
+    ['playlist'],
+  ),
+);
+
+/** In a source playlist, media are paths relative to the playlist file. */
+const SourcePath = v.pipe(v.string('type.string'), v.nonEmpty('text.empty'), v.maxLength(300, 'text.max'));
+
+const signedMedia = {
+  image: mediaRef(IMAGE_TYPES),
+  video: mediaRef(VIDEO_TYPES),
+  captions: mediaRef(CAPTION_TYPES),
+  hls: SignedHls,
+};
+const sourceMedia = { image: SourcePath, video: SourcePath, captions: SourcePath, hls: SourcePath };
+
+interface MediaSchemas<I, V, C, H> {
+  image: I;
+  video: V;
+  captions: C;
+  hls: H;
+}
+type AnySchema = v.GenericSchema;
+
+// ---------------------------------------------------------------- items
+
+const Priority = v.optional(v.picklist(['normal', 'urgent'], 'priority.value'), 'normal');
+
+const common = {
+  id: Id,
+  lang: Lang,
+  priority: Priority,
+  schedule: v.optional(Schedule),
+};
+
+function itemSchemas<
+  I extends AnySchema,
+  V extends AnySchema,
+  C extends AnySchema,
+  H extends AnySchema,
+  D extends AnySchema,
+>(m: MediaSchemas<I, V, C, H>, videoDuration: D) {
+  const announcementText = { title: text(120), body: text(600) };
+  const announcement = v.strictObject(
+    {
+      ...common,
+      kind: v.literal('announcement'),
+      ...announcementText,
+      duration: Seconds,
+      image: v.optional(m.image),
+      badge: v.optional(text(24)),
+      link: v.optional(HttpsUrl),
+      translations: v.optional(
+        v.array(v.strictObject({ lang: Lang, ...announcementText }, 'type.object'), 'type.array'),
+      ),
+    },
+    'type.object',
+  );
+
+  const stepsText = v.pipe(
+    v.array(v.strictObject({ text: text(200) }, 'type.object'), 'type.array'),
+    v.minLength(1, 'steps.min'),
+    v.maxLength(12, 'list.max'),
+  );
+  const explainerText = {
+    title: text(120),
+    documents: v.optional(v.pipe(v.array(text(120), 'type.array'), v.maxLength(12, 'list.max')), []),
+    cost: v.optional(text(60)),
+    processingTime: v.optional(text(60)),
+  };
+  const explainer = v.strictObject(
+    {
+      ...common,
+      kind: v.literal('explainer'),
+      ...explainerText,
+      duration: Seconds,
+      steps: v.pipe(
+        v.array(v.strictObject({ text: text(200), image: v.optional(m.image) }, 'type.object'), 'type.array'),
+        v.minLength(1, 'steps.min'),
+        v.maxLength(12, 'list.max'),
+      ),
+      translations: v.optional(
+        v.array(
+          v.strictObject({ lang: Lang, ...explainerText, steps: stepsText }, 'type.object'),
+          'type.array',
+        ),
+      ),
+    },
+    'type.object',
+  );
+
+  const video = v.pipe(
+    v.strictObject(
+      {
+        ...common,
+        kind: v.literal('video'),
+        title: text(120),
+        // The natural length; in a source playlist signing reads it from the file when omitted.
+        duration: videoDuration,
+        maxDuration: v.optional(Seconds),
+        file: v.optional(m.video),
+        hls: v.optional(m.hls),
+        poster: v.optional(m.image),
+        captions: v.pipe(
+          v.array(
+            v.strictObject({ lang: Lang, label: v.optional(text(40)), file: m.captions }, 'type.object'),
+            'type.array',
+          ),
+          v.minLength(1, 'captions.min'),
+        ),
+        translations: v.optional(
+          v.array(v.strictObject({ lang: Lang, title: text(120) }, 'type.object'), 'type.array'),
+        ),
+      },
+      'type.object',
+    ),
+    v.check((item) => item.file !== undefined || item.hls !== undefined, 'video.source'),
+  );
+
+  return v.variant('kind', [announcement, explainer, video], 'item.kind');
+}
+
+// ---------------------------------------------------------------- channel
+
+const Site = v.strictObject(
+  {
+    name: text(80),
+    commune: text(60),
+    department: v.picklist(DEPARTMENTS, 'department.value'),
+  },
+  'type.object',
+);
+
+const OpeningHours = v.pipe(
+  v.strictObject(
+    {
+      days: v.pipe(v.array(v.picklist(WEEKDAYS, 'weekday.value'), 'type.array'), v.minLength(1, 'days.min')),
+      open: Clock,
+      close: Clock,
+    },
+    'type.object',
+  ),
+  v.forward(
+    v.check((h) => h.close > h.open, 'hours.order'),
+    ['close'],
+  ),
+);
+
+const Closure = v.pipe(
+  v.strictObject({ from: Day, to: v.optional(Day), reason: text(120) }, 'type.object'),
+  v.forward(
+    v.check((c) => c.to === undefined || c.to >= c.from, 'closure.order'),
+    ['to'],
+  ),
+);
+
+const SignSection = v.strictObject(
+  {
+    open: text(64),
+    closed: text(64),
+    notices: v.optional(
+      v.pipe(
+        v.array(
+          v.strictObject(
+            { text: text(64), lang: v.optional(Lang), schedule: v.optional(Schedule) },
+            'type.object',
+          ),
+          'type.array',
+        ),
+        v.maxLength(20, 'list.max'),
+      ),
+      [],
+    ),
+  },
+  'type.object',
+);
+
+const Ticker = v.optional(
+  v.pipe(
+    v.array(v.strictObject({ text: text(140), lang: v.optional(Lang) }, 'type.object'), 'type.array'),
+    v.maxLength(30, 'list.max'),
+  ),
+  [],
+);
+
+/** Item ids are unique within a channel: the player, the reports and the editor key on them. */
+function duplicateIdIndexes(items: readonly { id: string }[]): number[] {
+  const seen = new Set<string>();
+  return items.flatMap((item, index) => {
+    const dup = seen.has(item.id);
+    seen.add(item.id);
+    return dup ? [index] : [];
+  });
+}
+
+function channelEntries<
+  I extends AnySchema,
+  V extends AnySchema,
+  C extends AnySchema,
+  H extends AnySchema,
+  D extends AnySchema,
+>(m: MediaSchemas<I, V, C, H>, videoDuration: D) {
+  return {
+    channel: Id,
+    timezone: v.optional(TimeZone, DEFAULT_TIMEZONE),
+    site: Site,
+    hours: v.pipe(v.array(OpeningHours, 'type.array'), v.maxLength(14, 'list.max')),
+    closures: v.optional(v.pipe(v.array(Closure, 'type.array'), v.maxLength(200, 'list.max')), []),
+    items: v.pipe(
+      v.array(itemSchemas(m, videoDuration), 'type.array'),
+      v.maxLength(500, 'list.max'),
+      v.rawCheck(({ dataset, addIssue }) => {
+        if (!dataset.typed) return;
+        const items = dataset.value as { id: string }[];
+        for (const index of duplicateIdIndexes(items)) {
+          const item = items[index]!;
+          addIssue({
+            message: 'id.duplicate',
+            path: [
+              { type: 'array', origin: 'value', input: items, key: index, value: item },
+              { type: 'object', origin: 'value', input: item, key: 'id', value: item.id },
+            ],
+          });
+        }
+      }),
+    ),
+    sign: SignSection,
+    ticker: Ticker,
+  };
+}
+
+/** What the communications staff write in playlists/*.json. */
+export const SourcePlaylistSchema = v.strictObject(
+  {
+    $schema: v.optional(v.string('type.string')),
+    ...channelEntries(sourceMedia, v.optional(Seconds)),
+  },
+  'type.object',
+);
+
+/** What a signed DSSE envelope carries and every player plays. */
+export const ManifestSchema = v.pipe(
+  v.strictObject(
+    {
+      format: v.literal(MANIFEST_FORMAT, 'format.value'),
+      version: v.pipe(
+        v.number('version.format'),
+        v.safeInteger('version.format'),
+        v.minValue(1, 'version.format'),
+        v.maxValue(0xffffffff, 'version.format'),
+      ),
+      issued: Timestamp,
+      expires: Timestamp,
+      ...channelEntries(signedMedia, Seconds),
+    },
+    'type.object',
+  ),
+  v.forward(
+    v.partialCheck(
+      [['issued'], ['expires']],
+      (m) => Date.parse(m.expires) > Date.parse(m.issued),
+      'expires.order',
+    ),
+    ['expires'],
+  ),
+);
+
+export type SourcePlaylist = v.InferOutput<typeof SourcePlaylistSchema>;
+export type SourcePlaylistInput = v.InferInput<typeof SourcePlaylistSchema>;
+export type Manifest = v.InferOutput<typeof ManifestSchema>;
+export type ManifestInput = v.InferInput<typeof ManifestSchema>;
+export type Item = Manifest['items'][number];
+export type ItemKind = Item['kind'];
+export type AnnouncementItem = Extract<Item, { kind: 'announcement' }>;
+export type ExplainerItem = Extract<Item, { kind: 'explainer' }>;
+export type VideoItem = Extract<Item, { kind: 'video' }>;
+export type HlsRendition = NonNullable<VideoItem['hls']>;
+export type MediaRef = { sha256: string; bytes: number; type: MediaType };
+export type SourceItem = SourcePlaylist['items'][number];

@@ -1,0 +1,143 @@
+/**
+ * Human messages for the validation codes used in manifest-schema.ts.
+ * English for the CLI and logs, French for the staff in the editor (STYLE.md "Errors").
+ * `{n}` is replaced by the requirement of the check (a length, a limit).
+ */
+export type Locale = 'en' | 'fr';
+
+export const VALIDATION_MESSAGES = {
+  'field.required': { en: 'is required', fr: 'est obligatoire' },
+  'field.unknown': {
+    en: 'is not a known field (check its spelling)',
+    fr: "n'est pas un champ connu (vérifiez l'orthographe)",
+  },
+  'type.string': { en: 'must be text', fr: 'doit être un texte' },
+  'type.object': { en: 'must be an object', fr: 'doit être un objet' },
+  'type.array': { en: 'must be a list', fr: 'doit être une liste' },
+  'text.empty': { en: 'must not be empty', fr: 'ne doit pas être vide' },
+  'text.max': { en: 'must be at most {n} characters', fr: 'doit faire au plus {n} caractères' },
+  'list.max': { en: 'must have at most {n} entries', fr: 'doit avoir au plus {n} éléments' },
+  'id.format': {
+    en: 'must be lowercase letters, digits and dashes (e.g. "casier-judiciaire")',
+    fr: 'doit contenir des minuscules, chiffres et tirets (ex. « casier-judiciaire »)',
+  },
+  'id.duplicate': {
+    en: 'is used by another item; each item needs its own id',
+    fr: 'est déjà utilisé par un autre élément ; chaque élément doit avoir son propre identifiant',
+  },
+  'lang.format': {
+    en: 'must be a language code such as fr, fon, yo, bba or dje',
+    fr: 'doit être un code de langue comme fr, fon, yo, bba ou dje',
+  },
+  'duration.positive': {
+    en: 'must be a positive number of seconds',
+    fr: 'doit être un nombre de secondes positif',
+  },
+  'duration.max': { en: 'must be at most {n} seconds', fr: 'doit être d’au plus {n} secondes' },
+  'time.format': {
+    en: 'must be a time of day as HH:MM (e.g. 08:00)',
+    fr: 'doit être une heure au format HH:MM (ex. 08:00)',
+  },
+  'date.format': {
+    en: 'must be a date as YYYY-MM-DD',
+    fr: 'doit être une date au format AAAA-MM-JJ',
+  },
+  'timestamp.format': {
+    en: 'must be a date and time with its offset (e.g. 2026-11-28T08:00:00+01:00)',
+    fr: 'doit être une date et une heure avec décalage (ex. 2026-11-28T08:00:00+01:00)',
+  },
+  'url.format': { en: 'must be a web address', fr: 'doit être une adresse web' },
+  'url.https': {
+    en: 'must start with https://',
+    fr: 'doit commencer par https://',
+  },
+  'timezone.unknown': {
+    en: 'must be an IANA time zone such as Africa/Porto-Novo',
+    fr: 'doit être un fuseau horaire IANA comme Africa/Porto-Novo',
+  },
+  'sha256.format': {
+    en: 'must be 64 lowercase hexadecimal characters',
+    fr: 'doit compter 64 caractères hexadécimaux minuscules',
+  },
+  'bytes.format': {
+    en: 'must be a positive whole number of bytes',
+    fr: "doit être un nombre entier d'octets positif",
+  },
+  'media.type': { en: 'is not a media type allowed here', fr: "n'est pas un type de média accepté ici" },
+  'hls.path': {
+    en: 'must be a relative path of letters, digits, dots, dashes and underscores',
+    fr: 'doit être un chemin relatif (lettres, chiffres, points, tirets, soulignés)',
+  },
+  'hls.files': {
+    en: 'must list the playlist and at least one segment',
+    fr: 'doit lister la playlist et au moins un segment',
+  },
+  'hls.playlist': {
+    en: 'must be one of the listed files',
+    fr: 'doit être un des fichiers listés',
+  },
+  'priority.value': { en: 'must be "normal" or "urgent"', fr: 'doit être « normal » ou « urgent »' },
+  'item.kind': {
+    en: 'must be "announcement", "explainer" or "video"',
+    fr: 'doit être « announcement », « explainer » ou « video »',
+  },
+  'steps.min': { en: 'must have at least one step', fr: 'doit avoir au moins une étape' },
+  'captions.min': {
+    en: 'must have at least one WebVTT caption file (screens are often silent)',
+    fr: 'doit avoir au moins un fichier de sous-titres WebVTT (les écrans sont souvent muets)',
+  },
+  'video.source': {
+    en: 'needs a video file or an HLS rendition',
+    fr: 'doit avoir un fichier vidéo ou une version HLS',
+  },
+  'department.value': {
+    en: 'must be one of the 12 departments of Benin (e.g. Mono)',
+    fr: 'doit être un des 12 départements du Bénin (ex. Mono)',
+  },
+  'weekday.value': {
+    en: 'must be one of mon, tue, wed, thu, fri, sat, sun',
+    fr: 'doit être un de mon, tue, wed, thu, fri, sat, sun',
+  },
+  'days.min': { en: 'must name at least one day', fr: 'doit nommer au moins un jour' },
+  'hours.order': {
+    en: 'must be later than the opening time',
+    fr: "doit être après l'heure d'ouverture",
+  },
+  'closure.order': {
+    en: 'must be on or after the first day of the closure',
+    fr: 'doit être le premier jour de fermeture ou après',
+  },
+  'format.value': {
+    en: 'must be 1; this player reads manifest format 1 only (update the player)',
+    fr: 'doit valoir 1 ; ce lecteur ne lit que le format 1 (mettez le lecteur à jour)',
+  },
+  'version.format': {
+    en: 'must be a whole number from 1 to 4294967295',
+    fr: 'doit être un nombre entier de 1 à 4294967295',
+  },
+  'expires.order': {
+    en: 'must be later than "issued"',
+    fr: 'doit être après la date de publication',
+  },
+  'keys.min': { en: 'must list at least one key', fr: 'doit lister au moins une clé' },
+  'keys.unknown': {
+    en: 'names a key that is not in "keys"',
+    fr: 'désigne une clé absente de « keys »',
+  },
+  'key.type': { en: 'must be "ed25519"', fr: 'doit valoir « ed25519 »' },
+  'threshold.format': {
+    en: 'must be a whole number of at least 1',
+    fr: 'doit être un nombre entier supérieur ou égal à 1',
+  },
+  'threshold.unreachable': {
+    en: 'is higher than the number of keys that could sign',
+    fr: 'dépasse le nombre de clés qui peuvent signer',
+  },
+  invalid: { en: 'is not valid', fr: "n'est pas valide" },
+} as const satisfies Record<string, Record<Locale, string>>;
+
+export type ValidationCode = keyof typeof VALIDATION_MESSAGES;
+
+export function isValidationCode(code: string): code is ValidationCode {
+  return Object.hasOwn(VALIDATION_MESSAGES, code);
+}

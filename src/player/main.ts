@@ -1,0 +1,2 @@
+// Entry point of the screen page (index.html).
+import './ccsp-player.ts';

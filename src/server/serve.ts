@@ -1,0 +1,76 @@
+/**
+ * `ccsp-signage serve` (what `npm start` runs): prepares the data folder (keys and
+ * trust root at first run), signs the playlists into it, builds the player if it
+ * is missing, and serves everything on HOST:PORT.
+ */
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { buildApp } from './app.ts';
+import { openDataDir, publishDirectory } from './data-dir.ts';
+import { UserError } from './errors.ts';
+
+export interface ServeOptions {
+  playlistsDir: string;
+  dataDir?: string;
+  host?: string;
+  port?: number;
+  distDir?: string;
+}
+
+async function ensurePlayerBuilt(distDir: string): Promise<void> {
+  if (
+    await stat(resolve(distDir, 'index.html')).then(
+      () => true,
+      () => false,
+    )
+  )
+    return;
+  console.log(`building the player into ${distDir} (first run)…`);
+  const { build } = await import('vite');
+  await build({ logLevel: 'warn', build: { outDir: distDir } });
+}
+
+export async function serve(options: ServeOptions): Promise<void> {
+  const dataDir = resolve(options.dataDir ?? process.env.CCSP_DATA_DIR ?? '.data');
+  const host = options.host ?? process.env.HOST ?? '127.0.0.1';
+  const portText = String(options.port ?? process.env.PORT ?? '8080');
+  if (!/^\d+$/.test(portText) || Number(portText) > 65535)
+    throw new UserError(`PORT must be a number from 0 to 65535, not "${portText}"`);
+  const distDir = resolve(options.distDir ?? 'dist');
+
+  const data = await openDataDir(dataDir);
+  if (data.created)
+    console.log(`created a development key pair and trust root in ${dataDir} (keep keys/ private)`);
+  const channels = await publishDirectory(options.playlistsDir, data);
+  for (const c of channels)
+    console.log(`channel ${c.channel}: version ${c.version}${c.signed ? ' (signed now)' : ' (unchanged)'}`);
+  await ensurePlayerBuilt(distDir);
+
+  const app = buildApp({ publicDir: data.publicDir, distDir, defaultChannel: channels[0]?.channel });
+  try {
+    await app.listen({ host, port: Number(portText) });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      throw new UserError(`${host}:${portText} is already in use; set PORT to another port`);
+    if (code === 'EADDRNOTAVAIL') throw new UserError(`${host} is not an address of this machine; set HOST`);
+    throw e;
+  }
+  const address = app.server.address();
+  const base =
+    typeof address === 'object' && address
+      ? `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`
+      : '';
+  console.log(`\nccsp-signage is serving on ${base}`);
+  console.log(`  player       ${base}/`);
+  for (const c of channels) console.log(`  channel      ${base}/channels/${c.channel}/manifest.json`);
+  console.log(`  trust root   ${base}/trust/root.json (fingerprint ${data.root.fingerprint})`);
+  console.log(`  media        ${base}/media/<sha256>.<ext>`);
+  console.log('press Ctrl+C to stop');
+
+  const stop = () => {
+    void app.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
