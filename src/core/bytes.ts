@@ -47,18 +47,28 @@ export function fromHex(hex: string): Uint8Array {
 }
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const B64_INDEX = new Map([...B64].map((c, i) => [c, i]));
+/** Character code → 6-bit value, -1 for characters outside both alphabets. */
+const B64_INDEX = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) B64_INDEX[B64.charCodeAt(i)] = i;
+B64_INDEX['-'.charCodeAt(0)] = 62; // URL-safe alphabet (RFC 4648 §5)
+B64_INDEX['_'.charCodeAt(0)] = 63;
 
 /** Standard base64 with padding (RFC 4648 §4), the encoding DSSE uses for payload and sig. */
 export function toBase64(bytes: Uint8Array): string {
-  let out = '';
+  const parts: string[] = [];
+  let chunk = '';
   for (let i = 0; i < bytes.length; i += 3) {
     const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    out += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]!;
-    out += i + 1 < bytes.length ? B64[(n >> 6) & 63]! : '=';
-    out += i + 2 < bytes.length ? B64[n & 63]! : '=';
+    chunk += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]!;
+    chunk += i + 1 < bytes.length ? B64[(n >> 6) & 63]! : '=';
+    chunk += i + 2 < bytes.length ? B64[n & 63]! : '=';
+    if (chunk.length >= 8192) {
+      parts.push(chunk);
+      chunk = '';
+    }
   }
-  return out;
+  parts.push(chunk);
+  return parts.join('');
 }
 
 /**
@@ -67,16 +77,19 @@ export function toBase64(bytes: Uint8Array): string {
  * so that a tampered envelope cannot smuggle bytes through a lenient decoder.
  */
 export function fromBase64(text: string): Uint8Array {
-  const s = text.replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
-  if (s.length % 4 === 1) throw new TypeError('invalid base64 length');
-  const out = new Uint8Array(Math.floor((s.length * 3) / 4));
-  let bits = 0;
+  let length = text.length;
+  if (length % 4 === 0 && text.endsWith('==')) length -= 2;
+  else if (length % 4 === 0 && text.endsWith('=')) length -= 1;
+  if (length % 4 === 1) throw new TypeError('invalid base64 length');
+  const out = new Uint8Array(Math.floor((length * 3) / 4));
   let acc = 0;
+  let bits = 0;
   let o = 0;
-  for (const c of s) {
-    const v = B64_INDEX.get(c);
-    if (v === undefined) throw new TypeError(`invalid base64 character ${JSON.stringify(c)}`);
-    acc = (acc << 6) | v;
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    const v = code < 128 ? B64_INDEX[code]! : -1;
+    if (v < 0) throw new TypeError(`invalid base64 character ${JSON.stringify(text[i])}`);
+    acc = ((acc << 6) | v) & 0xffffff;
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
