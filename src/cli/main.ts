@@ -206,12 +206,12 @@ async function sign(args: string[]) {
     'some',
   );
   if (positionals.length !== 1) throw new UsageError('sign takes exactly one playlist FILE');
-  const key = await readPrivateKey(need(values, 'key'));
   const outDir = need(values, 'out');
   const version = wholeNumber(values, 'version');
   const expiresInDays = wholeNumber(values, 'expires-in');
   if (version === 0) throw new UsageError('--version must be 1 or more');
   if (expiresInDays === 0) throw new UsageError('--expires-in must be at least 1 day');
+  const key = await readPrivateKey(need(values, 'key'));
   let lastShown = 0;
   const result = await publishPlaylist(positionals[0]!, {
     key,

@@ -39,19 +39,23 @@ const STATIC_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-/** Strong ETag of a small mutable file, cached by size and mtime. */
-const etagCache = new Map<string, { key: string; etag: string }>();
-async function fileEtag(path: string): Promise<string | undefined> {
+/**
+ * A small mutable file (manifest, root, player page) with its strong ETag, cached
+ * while its inode, size and mtime stay the same: an atomic rename gives a new
+ * inode, so a republish is seen even where mtime has a 2 s granularity (FAT).
+ */
+const smallFiles = new Map<string, { key: string; bytes: Buffer; etag: string }>();
+async function readSmallFile(path: string): Promise<{ bytes: Buffer; etag: string } | undefined> {
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) return undefined;
-  const key = `${info.size}:${info.mtimeMs}`;
-  const cached = etagCache.get(path);
-  if (cached?.key === key) return cached.etag;
-  const etag = `"${createHash('sha256')
-    .update(await readFile(path))
-    .digest('hex')}"`;
-  etagCache.set(path, { key, etag });
-  return etag;
+  const key = `${info.ino}:${info.size}:${info.mtimeMs}`;
+  const cached = smallFiles.get(path);
+  if (cached?.key === key) return cached;
+  const bytes = await readFile(path).catch(() => undefined);
+  if (!bytes) return undefined;
+  const entry = { key, bytes, etag: `"${createHash('sha256').update(bytes).digest('hex')}"` };
+  smallFiles.set(path, entry);
+  return entry;
 }
 
 export function buildApp(options: AppOptions): FastifyInstance {
@@ -67,16 +71,24 @@ export function buildApp(options: AppOptions): FastifyInstance {
     const { channel } = request.params;
     if (!/^[a-z0-9-]{1,64}$/.test(channel)) return reply.code(400).send({ error: 'invalid channel id' });
     const path = join(options.publicDir, 'channels', channel, 'manifest.json');
-    const etag = await fileEtag(path);
-    if (!etag) return reply.code(404).send({ error: `no channel "${channel}"` });
-    return sendFile(request, reply, path, { etag, contentType: json, cacheControl: 'no-cache' });
+    const file = await readSmallFile(path);
+    if (!file) return reply.code(404).send({ error: `no channel "${channel}"` });
+    return sendFile(request, reply, file.bytes, {
+      etag: file.etag,
+      contentType: json,
+      cacheControl: 'no-cache',
+    });
   });
 
   app.get('/trust/root.json', async (request, reply) => {
     const path = join(options.publicDir, 'trust', 'root.json');
-    const etag = await fileEtag(path);
-    if (!etag) return reply.code(404).send({ error: 'no trust root' });
-    return sendFile(request, reply, path, { etag, contentType: json, cacheControl: 'no-cache' });
+    const file = await readSmallFile(path);
+    if (!file) return reply.code(404).send({ error: 'no trust root' });
+    return sendFile(request, reply, file.bytes, {
+      etag: file.etag,
+      contentType: json,
+      cacheControl: 'no-cache',
+    });
   });
 
   app.get<{ Params: { name: string } }>('/media/:name', async (request, reply) => {
@@ -93,18 +105,19 @@ export function buildApp(options: AppOptions): FastifyInstance {
 
   app.get('/config.json', async (_request, reply) => {
     const rootPath = join(options.publicDir, 'trust', 'root.json');
-    const etag = await fileEtag(rootPath);
+    const root = await readSmallFile(rootPath);
     return reply
       .header('cache-control', 'no-cache')
-      .send({ channel: options.defaultChannel ?? null, root: etag ? etag.slice(1, -1) : null });
+      .send({ channel: options.defaultChannel ?? null, root: root ? root.etag.slice(1, -1) : null });
   });
 
   if (options.distDir) {
     const dist = options.distDir;
     app.get('/*', async (request, reply) => {
       const url = decodeURIComponent(request.url.split('?')[0]!);
+      // Checked before normalize(), which silently clamps "/../x" to "/x" and so never leaves ".." to find.
+      if (url.split(/[/\\]/).includes('..')) return reply.code(400).send({ error: 'bad path' });
       const rel = normalize(url === '/' ? '/index.html' : url).replace(/^[/\\]+/, '');
-      if (rel.split(sep).includes('..')) return reply.code(400).send({ error: 'bad path' });
       let path = join(dist, rel);
       if (
         !(await stat(path).then(
@@ -115,12 +128,12 @@ export function buildApp(options: AppOptions): FastifyInstance {
         if (extname(rel) !== '') return reply.code(404).send({ error: 'not found' });
         path = join(dist, 'index.html');
       }
-      const etag = await fileEtag(path);
-      if (!etag) return reply.code(404).send({ error: 'not found' });
+      const file = await readSmallFile(path);
+      if (!file) return reply.code(404).send({ error: 'not found' });
       // Vite puts content hashes in the names under assets/; the rest is revalidated.
       const hashed = rel.startsWith(`assets${sep}`);
-      return sendFile(request, reply, path, {
-        etag,
+      return sendFile(request, reply, file.bytes, {
+        etag: file.etag,
         contentType: STATIC_TYPES[extname(path)] ?? 'application/octet-stream',
         cacheControl: hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
       });

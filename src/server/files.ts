@@ -4,6 +4,7 @@ import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { UserError } from './errors.ts';
+import { jsonErrorOffset } from './json-position.ts';
 
 /**
  * Writes `data` to `path` so that a reader sees the old file or the new one, never
@@ -41,21 +42,17 @@ export async function readUserFile(path: string, what = 'file'): Promise<Buffer>
 
 /** Parses JSON a person wrote, reporting the line and column of a syntax error. */
 export function parseUserJson(bytes: Uint8Array, path: string): unknown {
-  const text = new TextDecoder().decode(bytes);
+  const text = new TextDecoder().decode(bytes).replace(/^\uFEFF/, '');
   try {
     return JSON.parse(text);
-  } catch (e) {
-    const message = (e as Error).message;
-    const pos = /position (\d+)/.exec(message);
-    if (pos) {
-      const before = text.slice(0, Number(pos[1]));
-      const line = before.split('\n').length;
-      const column = before.length - before.lastIndexOf('\n');
-      throw new UserError(
-        `${path}:${line}:${column}: invalid JSON (${message.replace(/ in JSON at position \d+.*$/, '')})`,
-      );
-    }
-    throw new UserError(`${path}: invalid JSON (${message})`);
+  } catch {
+    const offset = jsonErrorOffset(text) ?? text.length;
+    const before = text.slice(0, offset);
+    const line = before.split('\n').length;
+    const column = offset - before.lastIndexOf('\n');
+    const found =
+      offset < text.length ? `unexpected ${JSON.stringify(text[offset])}` : 'unexpected end of file';
+    throw new UserError(`${path}:${line}:${column}: invalid JSON (${found})`);
   }
 }
 

@@ -21,15 +21,22 @@ function noneMatch(header: string | undefined, etag: string): boolean {
   return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
 }
 
+/**
+ * Sends a file from disk (streamed: media can be large) or bytes already read
+ * (small mutable files, sent as hashed so that body and ETag always agree).
+ */
 export async function sendFile(
   request: FastifyRequest,
   reply: FastifyReply,
-  path: string,
+  source: string | Uint8Array,
   options: SendFileOptions,
 ) {
-  const info = await stat(path).catch(() => undefined);
-  if (!info?.isFile()) return reply.code(404).send({ error: 'not found' });
-  const size = info.size;
+  let size: number;
+  if (typeof source === 'string') {
+    const info = await stat(source).catch(() => undefined);
+    if (!info?.isFile()) return reply.code(404).send({ error: 'not found' });
+    size = info.size;
+  } else size = source.length;
   reply
     .header('etag', options.etag)
     .header('cache-control', options.cacheControl)
@@ -61,5 +68,7 @@ export async function sendFile(
   }
   reply.header('content-length', String(end - start + 1));
   if (request.method === 'HEAD' || size === 0) return reply.send();
-  return reply.send(createReadStream(path, { start, end }));
+  if (typeof source !== 'string')
+    return reply.send(Buffer.from(source.buffer, source.byteOffset + start, end - start + 1));
+  return reply.send(createReadStream(source, { start, end }));
 }
