@@ -3,8 +3,8 @@
  * trust root at first run), signs the playlists into it, builds the player if it
  * is missing, and serves everything on HOST:PORT.
  */
-import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { buildApp } from './app.ts';
 import { openDataDir, publishDirectory } from './data-dir.ts';
 import { UserError } from './errors.ts';

@@ -1,0 +1,118 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyManifest, verifyRoot } from '../../src/core/index.ts';
+import { BIN, REPO } from '../cli/run-cli.ts';
+
+// `npm start` end to end: the real command, a real port on 127.0.0.1, and the
+// built player in real Chromium verifying the channel with WebCrypto.
+const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function start(dataDir: string, port: number): Promise<{ child: ChildProcess; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'serve'], {
+      cwd: REPO,
+      env: { ...process.env, CCSP_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 90_000);
+    const onData = (d: Buffer) => {
+      output += d.toString();
+      if (output.includes('press Ctrl+C to stop')) {
+        clearTimeout(timer);
+        resolve({ child, output });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
+  });
+}
+
+const stop = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    child.removeAllListeners('exit');
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+
+describe('ccsp-signage serve (npm start)', () => {
+  let dataDir: string;
+  let port: number;
+  let base: string;
+  let server: { child: ChildProcess; output: string };
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'ccsp-serve-'));
+    port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    server = await start(dataDir, port);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server) await stop(server.child);
+  });
+
+  it('creates its keys at first run, keeps them private and prints the URLs', () => {
+    expect(server.output).toContain('created a development key pair and trust root');
+    expect(server.output).toContain(`${base}/channels/ccsp-lokossa/manifest.json`);
+    expect(statSync(join(dataDir, 'keys', 'manifest.key.pem')).mode & 0o777).toBe(0o600);
+  });
+
+  it('serves the signed sample channel and its media, verifiable against the pinned root', async () => {
+    const config = (await (await fetch(`${base}/config.json`)).json()) as { channel: string; root: string };
+    expect(config.channel).toBe('ccsp-lokossa');
+    const rootBytes = new Uint8Array(await (await fetch(`${base}/trust/root.json`)).arrayBuffer());
+    const root = await verifyRoot(rootBytes, { fingerprint: config.root });
+    if (!root.ok) throw new Error(root.error.message);
+    const manifestBytes = new Uint8Array(await (await fetch(`${base}/channels/ccsp-lokossa/manifest.json`)).arrayBuffer());
+    const result = await verifyManifest(manifestBytes, { root: root.root, channel: 'ccsp-lokossa', now: new Date() });
+    expect(result.status).toBe('accepted');
+    if (result.status !== 'accepted') return;
+    const file = result.manifest.items.flatMap((i) => (i.kind === 'video' && i.file ? [i.file] : []))[0];
+    expect(file?.type).toBe('video/mp4');
+    const media = await fetch(`${base}/media/${file!.sha256}.mp4`);
+    expect(media.status).toBe(200);
+    expect(Number(media.headers.get('content-length'))).toBe(file!.bytes);
+  });
+
+  it('serves the built player, which verifies and plays the channel in Chromium', async () => {
+    browser = await chromium.launch({
+      executablePath: CHROME,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${base}/`);
+    await page.waitForSelector('ccsp-player[data-state="playing"]', { timeout: 15_000 });
+    const player = page.locator('ccsp-player');
+    expect(await player.getAttribute('data-item')).toBe('bienvenue-ccsp');
+    expect(await player.getAttribute('data-manifest-version')).toBe('1');
+    expect(await page.locator('ccsp-player h1').textContent()).toBe('Bienvenue au Centre Communal de Service Public');
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('keeps the version when restarted on unchanged playlists', async () => {
+    await stop(server.child);
+    server = await start(dataDir, port);
+    expect(server.output).toContain('channel ccsp-lokossa: version 1 (unchanged)');
+    expect(server.output).not.toContain('created a development key pair');
+  }, 120_000);
+});
