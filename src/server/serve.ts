@@ -17,15 +17,32 @@ export interface ServeOptions {
   distDir?: string;
 }
 
+/** The newest modification time under the given files and folders. */
+async function newestMtime(paths: string[]): Promise<number> {
+  let newest = 0;
+  for (const path of paths) {
+    const info = await stat(path).catch(() => undefined);
+    if (!info) continue;
+    if (!info.isDirectory()) {
+      newest = Math.max(newest, info.mtimeMs);
+      continue;
+    }
+    for (const e of await readdir(path, { recursive: true, withFileTypes: true })) {
+      if (e.isFile()) newest = Math.max(newest, (await stat(join(e.parentPath, e.name))).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+/** Builds the player when dist/ is missing or older than its sources (say, after a git pull). */
 async function ensurePlayerBuilt(distDir: string): Promise<void> {
-  if (
-    await stat(resolve(distDir, 'index.html')).then(
-      () => true,
-      () => false,
-    )
-  )
-    return;
-  console.log(`building the player into ${distDir} (first run)…`);
+  const built = await stat(resolve(distDir, 'index.html')).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
+  const sources = await newestMtime(['index.html', 'vite.config.ts', 'src/core', 'src/player']);
+  if (built > 0 && built >= sources) return;
+  console.log(`building the player into ${distDir}…`);
   const { build } = await import('vite');
   await build({ logLevel: 'warn', build: { outDir: distDir } });
 }

@@ -81,8 +81,14 @@ describe('ccsp-signage serve (npm start)', () => {
     const rootBytes = new Uint8Array(await (await fetch(`${base}/trust/root.json`)).arrayBuffer());
     const root = await verifyRoot(rootBytes, { fingerprint: config.root });
     if (!root.ok) throw new Error(root.error.message);
-    const manifestBytes = new Uint8Array(await (await fetch(`${base}/channels/ccsp-lokossa/manifest.json`)).arrayBuffer());
-    const result = await verifyManifest(manifestBytes, { root: root.root, channel: 'ccsp-lokossa', now: new Date() });
+    const manifestBytes = new Uint8Array(
+      await (await fetch(`${base}/channels/ccsp-lokossa/manifest.json`)).arrayBuffer(),
+    );
+    const result = await verifyManifest(manifestBytes, {
+      root: root.root,
+      channel: 'ccsp-lokossa',
+      now: new Date(),
+    });
     expect(result.status).toBe('accepted');
     if (result.status !== 'accepted') return;
     const file = result.manifest.items.flatMap((i) => (i.kind === 'video' && i.file ? [i.file] : []))[0];
@@ -95,7 +101,15 @@ describe('ccsp-signage serve (npm start)', () => {
   it('serves the built player, which verifies and plays the channel in Chromium', async () => {
     browser = await chromium.launch({
       executablePath: CHROME,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     const errors: string[] = [];
@@ -105,7 +119,9 @@ describe('ccsp-signage serve (npm start)', () => {
     const player = page.locator('ccsp-player');
     expect(await player.getAttribute('data-item')).toBe('bienvenue-ccsp');
     expect(await player.getAttribute('data-manifest-version')).toBe('1');
-    expect(await page.locator('ccsp-player h1').textContent()).toBe('Bienvenue au Centre Communal de Service Public');
+    expect(await page.locator('ccsp-player h1').textContent()).toBe(
+      'Bienvenue au Centre Communal de Service Public',
+    );
     expect(errors).toEqual([]);
   }, 60_000);
 
