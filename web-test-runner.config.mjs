@@ -2,8 +2,7 @@
 // scripts/check-chromium.mjs runs first and names the package to install.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
-
-const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
+import { CHROME_PATH, CHROMIUM_ARGS } from './test/chromium.mjs';
 
 export default {
   files: ['test/**/*.browser.test.ts'],
@@ -14,18 +13,9 @@ export default {
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath,
+        executablePath: CHROME_PATH,
         headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-          '--autoplay-policy=no-user-gesture-required',
-        ],
+        args: CHROMIUM_ARGS,
       },
     }),
   ],

@@ -1,7 +1,6 @@
 // Fails at once, with the package to install, when there is no Chromium for the browser tests.
 import { accessSync, constants } from 'node:fs';
-
-const path = process.env.CHROME_PATH || '/usr/bin/chromium';
+import { CHROME_PATH as path } from '../test/chromium.mjs';
 try {
   accessSync(path, constants.X_OK);
 } catch {

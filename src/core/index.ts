@@ -13,3 +13,4 @@ export * from './verify.ts';
 export type * from './verify-errors.ts';
 export * from './hls.ts';
 export * from './sniff.ts';
+export * from './open-envelope.ts';

@@ -6,11 +6,12 @@
  */
 import * as v from 'valibot';
 import { fromUtf8, utf8 } from './bytes.ts';
-import { decodeEnvelope, EnvelopeFormatError, pae, ROOT_PAYLOAD_TYPE, type DecodedEnvelope } from './dsse.ts';
+import { pae, ROOT_PAYLOAD_TYPE, type DecodedEnvelope } from './dsse.ts';
 import { parsePublicKeyPem, verify, type PublicKey } from './ed25519.ts';
 import { SHA256_HEX, sha256Hex } from './hash.ts';
 import { validateWith } from './validate.ts';
 import type { VerifyError } from './verify-errors.ts';
+import { openEnvelope } from './open-envelope.ts';
 
 export const ROOT_FORMAT = 1;
 export const MAX_ROOT_BYTES = 64 * 1024;
@@ -168,22 +169,9 @@ export async function verifyRoot(bytes: Uint8Array, options: VerifyRootOptions =
       actual: fingerprint,
     });
   }
-  let envelope: DecodedEnvelope;
-  try {
-    envelope = decodeEnvelope(bytes);
-  } catch (e) {
-    if (e instanceof EnvelopeFormatError)
-      return fail({ check: 'envelope', message: `malformed envelope: ${e.message}` });
-    throw e;
-  }
-  if (envelope.payloadType !== ROOT_PAYLOAD_TYPE) {
-    return fail({
-      check: 'payload-type',
-      message: `unexpected payloadType "${envelope.payloadType}", expected "${ROOT_PAYLOAD_TYPE}"`,
-      expected: ROOT_PAYLOAD_TYPE,
-      actual: envelope.payloadType,
-    });
-  }
+  const opened = openEnvelope(bytes, ROOT_PAYLOAD_TYPE);
+  if (!opened.ok) return fail(opened.error);
+  const { envelope } = opened;
   // Only the payload's keys are considered, never keys the envelope brings along; so
   // the root must be parsed before its signatures can be checked (TUF does the same).
   let json: unknown;

@@ -7,12 +7,13 @@
  * expiry against trusted time, limits. The first failing check is the answer.
  */
 import { fromUtf8 } from './bytes.ts';
-import { decodeEnvelope, EnvelopeFormatError, MANIFEST_PAYLOAD_TYPE, type DecodedEnvelope } from './dsse.ts';
+import { MANIFEST_PAYLOAD_TYPE } from './dsse.ts';
 import type { Manifest } from './manifest-schema.ts';
 import { manifestMedia } from './media.ts';
 import { countValidSignatures, type TrustRoot } from './trust.ts';
 import { formatProblem, validateManifest } from './validate.ts';
 import type { VerifyError } from './verify-errors.ts';
+import { openEnvelope } from './open-envelope.ts';
 
 export const DEFAULT_MAX_MANIFEST_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_MEDIA_BYTES = 8 * 1024 ** 3;
@@ -63,22 +64,9 @@ export async function verifyManifest(
     });
   }
 
-  let envelope: DecodedEnvelope;
-  try {
-    envelope = decodeEnvelope(bytes);
-  } catch (e) {
-    if (e instanceof EnvelopeFormatError)
-      return reject({ check: 'envelope', message: `malformed envelope: ${e.message}` });
-    throw e;
-  }
-  if (envelope.payloadType !== MANIFEST_PAYLOAD_TYPE) {
-    return reject({
-      check: 'payload-type',
-      message: `unexpected payloadType "${envelope.payloadType}", expected "${MANIFEST_PAYLOAD_TYPE}"`,
-      expected: MANIFEST_PAYLOAD_TYPE,
-      actual: envelope.payloadType,
-    });
-  }
+  const opened = openEnvelope(bytes, MANIFEST_PAYLOAD_TYPE);
+  if (!opened.ok) return reject(opened.error);
+  const { envelope } = opened;
 
   const role = options.root.document.roles.manifest;
   const valid = await countValidSignatures(envelope, options.root.keys, role.keyids);

@@ -7,10 +7,10 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyManifest, verifyRoot } from '../../src/core/index.ts';
 import { BIN, REPO } from '../cli/run-cli.ts';
+import { CHROME_PATH, CHROMIUM_ARGS } from '../chromium.mjs';
 
 // `npm start` end to end: the real command, a real port on 127.0.0.1, and the
 // built player in real Chromium verifying the channel with WebCrypto.
-const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -100,16 +100,8 @@ describe('ccsp-signage serve (npm start)', () => {
 
   it('serves the built player, which verifies and plays the channel in Chromium', async () => {
     browser = await chromium.launch({
-      executablePath: CHROME,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      executablePath: CHROME_PATH,
+      args: CHROMIUM_ARGS,
     });
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     const errors: string[] = [];
