@@ -60,7 +60,7 @@ const text = (max: number) =>
 
 const Id = v.pipe(v.string('type.string'), v.regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'id.format'));
 
-/** BCP 47 language tag, as used here: fr, fon, yo, bba, dje, fr-BJ… (RFC 5646 §2.1, simplified). */
+/** BCP 47 language tag, as used here: fr, fon, yo, bba, ddn (Dendi; ISO 639-3 gives dje to Zarma), fr-BJ… (RFC 5646 §2.1, simplified). */
 const Lang = v.pipe(
   v.string('type.string'),
   v.regex(/^[a-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Z]{2}|\d{3}))?$/, 'lang.format'),

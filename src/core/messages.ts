@@ -26,8 +26,8 @@ export const VALIDATION_MESSAGES = {
     fr: 'est déjà utilisé par un autre élément ; chaque élément doit avoir son propre identifiant',
   },
   'lang.format': {
-    en: 'must be a language code such as fr, fon, yo, bba or dje',
-    fr: 'doit être un code de langue comme fr, fon, yo, bba ou dje',
+    en: 'must be a language code such as fr, fon, yo, bba or ddn',
+    fr: 'doit être un code de langue comme fr, fon, yo, bba ou ddn',
   },
   'duration.positive': {
     en: 'must be a positive number of seconds',

@@ -18,6 +18,8 @@ export function sniffMediaType(head: Uint8Array): MediaType | undefined {
   if (box === 'ftyp' || box === 'moov' || box === 'mdat' || box === 'free') return 'video/mp4';
   if (box === 'styp' || box === 'moof' || box === 'sidx') return 'video/iso.segment';
   if (head[0] === 0x47 && (head.length < 189 || head[188] === 0x47)) return 'video/mp2t';
+  // ADTS frame sync (ISO/IEC 13818-7): 12 one-bits, layer 00.
+  if (head[0] === 0xff && ((head[1] ?? 0) & 0xf6) === 0xf0) return 'audio/aac';
   const text = new TextDecoder().decode(head).replace(/^\uFEFF/, '');
   if (/^WEBVTT(?:[ \t\r\n]|$)/.test(text)) return 'text/vtt';
   if (/^#EXTM3U/.test(text)) return 'application/vnd.apple.mpegurl';

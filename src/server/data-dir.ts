@@ -2,7 +2,7 @@
  * The server's data folder (CCSP_DATA_DIR, default .data/, git-ignored): its
  * keys, created at first run, and the public tree it serves.
  *
- *   keys/root.key.pem, keys/manifest.key.pem   (0600, never served)
+ *   keys/root.key.pem, keys/manifest.key.pem   (0600, never served), and their .pub.pem
  *   public/trust/root.json
  *   public/channels/<id>/manifest.json, public/media/<sha256>.<ext>
  */
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { PrivateKey, TrustRoot } from '../core/index.ts';
 import { readPrivateKey, readRoot, rootDocument, signRoot, writeKeyPair } from './keys.ts';
 import { writeFileAtomic } from './files.ts';
+import { UserError } from './errors.ts';
 import {
   contentOf,
   DEFAULT_EXPIRES_IN_DAYS,
@@ -82,9 +83,12 @@ export async function publishDirectory(
   data: DataDir,
   now = new Date(),
 ): Promise<PublishedChannel[]> {
-  const names = (await readdir(playlistsDir))
-    .filter((n) => n.endsWith('.json') && !n.endsWith('.schema.json'))
-    .sort();
+  const entries = await readdir(playlistsDir).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT' || e.code === 'ENOTDIR')
+      throw new UserError(`playlists folder not found: ${playlistsDir}`);
+    throw e;
+  });
+  const names = entries.filter((n) => n.endsWith('.json') && !n.endsWith('.schema.json')).sort();
   const out: PublishedChannel[] = [];
   for (const name of names) {
     const path = join(playlistsDir, name);

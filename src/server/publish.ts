@@ -365,13 +365,12 @@ export async function publishPlaylist(sourcePath: string, options: PublishOption
   let copied = 0;
   for (const f of media.files.values()) {
     const target = join(options.outDir, 'media', mediaFileName(f));
-    if (
-      await stat(target).then(
-        (s) => s.size === f.bytes,
-        () => false,
-      )
-    )
-      continue;
+    // An existing file is kept only when its bytes are right: a damaged copy is replaced.
+    const size = await stat(target).then(
+      (s) => s.size,
+      () => -1,
+    );
+    if (size === f.bytes && (await hashFile(target)).sha256 === f.sha256) continue;
     await copyVerified(f.source, target, f.sha256);
     copied++;
   }

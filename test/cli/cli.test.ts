@@ -264,6 +264,12 @@ describe('user errors: one clear line, non-zero exit, no stack trace', () => {
     expectOneCleanError(r.stderr, /unexpected payloadType/);
   });
 
+  it('serve with a playlists folder that does not exist', async () => {
+    const r = await cli(['serve', '--playlists', join(dir, 'nowhere')], { env: { CCSP_DATA_DIR: join(dir, 'data') } });
+    expect(r.code).toBe(1);
+    expectOneCleanError(r.stderr, /playlists folder not found: .*nowhere/);
+  });
+
   it('keygen refuses to overwrite a key', async () => {
     const r = await cli(['keygen', '--out', join(dir, 'keys'), '--name', 'root']);
     expect(r.code).toBe(1);

@@ -71,7 +71,7 @@ describe('validateManifest', () => {
     [
       'a bad language tag',
       { lang: 'French' },
-      '/items/0/lang: must be a language code such as fr, fon, yo, bba or dje',
+      '/items/0/lang: must be a language code such as fr, fon, yo, bba or ddn',
     ],
     ['an http link', { link: 'http://service-public.bj' }, '/items/0/link: must start with https://'],
     ['a title too long', { title: 'x'.repeat(121) }, '/items/0/title: must be at most 120 characters'],

@@ -137,6 +137,20 @@ describe('publishPlaylist', () => {
     expect(next.manifest.version).toBe(6);
   });
 
+  it('replaces a damaged media file of the right size, and leaves a good one alone', async () => {
+    const data = await openDataDir(await freshDir('data'));
+    const outDir = data.publicDir;
+    const first = await publishPlaylist(SAMPLE, { key: data.manifestKey, outDir });
+    const mp4 = join(outDir, 'media', (await readdir(join(outDir, 'media'))).find((f) => f.endsWith('.mp4'))!);
+    const bytes = await readFile(mp4);
+    bytes[1000]! ^= 0xff; // same size, one byte wrong
+    await writeFile(mp4, bytes);
+    const second = await publishPlaylist(SAMPLE, { key: data.manifestKey, outDir });
+    expect(second.copied).toBe(1);
+    expect((await hashFile(mp4)).sha256).toBe(mp4.split('/').pop()!.split('.')[0]);
+    expect(first.copied).toBe(first.mediaFiles);
+  });
+
   it('refuses a media file whose extension lies, naming its JSON pointer', async () => {
     const data = await openDataDir(await freshDir('data'));
     const dir = await freshDir('lying');
