@@ -265,7 +265,9 @@ describe('user errors: one clear line, non-zero exit, no stack trace', () => {
   });
 
   it('serve with a playlists folder that does not exist', async () => {
-    const r = await cli(['serve', '--playlists', join(dir, 'nowhere')], { env: { CCSP_DATA_DIR: join(dir, 'data') } });
+    const r = await cli(['serve', '--playlists', join(dir, 'nowhere')], {
+      env: { CCSP_DATA_DIR: join(dir, 'data') },
+    });
     expect(r.code).toBe(1);
     expectOneCleanError(r.stderr, /playlists folder not found: .*nowhere/);
   });

@@ -141,7 +141,11 @@ describe('publishPlaylist', () => {
     const data = await openDataDir(await freshDir('data'));
     const outDir = data.publicDir;
     const first = await publishPlaylist(SAMPLE, { key: data.manifestKey, outDir });
-    const mp4 = join(outDir, 'media', (await readdir(join(outDir, 'media'))).find((f) => f.endsWith('.mp4'))!);
+    const mp4 = join(
+      outDir,
+      'media',
+      (await readdir(join(outDir, 'media'))).find((f) => f.endsWith('.mp4'))!,
+    );
     const bytes = await readFile(mp4);
     bytes[1000]! ^= 0xff; // same size, one byte wrong
     await writeFile(mp4, bytes);
