@@ -27,6 +27,7 @@ function bigManifest(targetBytes: number): ManifestInput {
       body: 'Le point focal vous aide à demander votre casier judiciaire, votre acte de naissance sécurisé et vos autres documents sur service-public.bj.',
       duration: 12,
       image: { sha256: i.toString(16).padStart(64, '0'), bytes: 4000 + i, type: 'image/webp' },
+      schedule: { until: '2027-06-30' },
     });
   }
   return { ...base, items };

@@ -5,6 +5,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { basename } from 'node:path';
 import {
+  lintSchedule,
+  type ScheduleWarning,
   sha256Hex,
   formatProblem,
   decodeEnvelope,
@@ -162,6 +164,11 @@ async function root(args: string[]) {
 }
 
 /** Validates source playlists, or signed envelopes (their payload's schema, not their signatures). */
+/** Legal but odd schedules: printed, without failing the command. */
+function warn(file: string, warnings: ScheduleWarning[]) {
+  for (const w of warnings) err(`${file}: ${w.pointer}: warning: ${w.en}`);
+}
+
 async function validate(args: string[]) {
   const { positionals } = parse(args, {}, 'some');
   if (positionals.length === 0) throw new UsageError('validate needs at least one FILE');
@@ -182,8 +189,9 @@ async function validate(args: string[]) {
             `${file}: invalid`,
             result.problems.map((p) => `${file}: ${formatProblem(p)}`),
           );
+        warn(file, lintSchedule(result.value, Date.now()));
       } else {
-        await readSourcePlaylist(file);
+        warn(file, lintSchedule(await readSourcePlaylist(file), Date.now()));
       }
       out(`${file}: ok`);
     } catch (e) {

@@ -14,3 +14,4 @@ export type * from './verify-errors.ts';
 export * from './hls.ts';
 export * from './sniff.ts';
 export * from './open-envelope.ts';
+export * from './schedule/index.ts';

@@ -11,6 +11,8 @@
 import * as v from 'valibot';
 import { SHA256_HEX } from './hash.ts';
 import { isValidTimeZone } from './time-zone.ts';
+import type { SchedulableItem } from './schedule/engine.ts';
+import { infeasibleFrequencies } from './schedule/feasibility.ts';
 
 export const MANIFEST_FORMAT = 1;
 export const DEFAULT_TIMEZONE = 'Africa/Porto-Novo';
@@ -86,8 +88,82 @@ const HttpsUrl = v.pipe(
 
 const TimeZone = v.pipe(v.string('type.string'), v.check(isValidTimeZone, 'timezone.unknown'));
 
-/** Reserved for the schedule issue: an object whose fields that issue defines. */
-const Schedule = v.record(v.string(), v.unknown(), 'type.object');
+/**
+ * A day ("2026-12-01") or a day and time ("2026-12-01T08:00") in the channel's
+ * time zone: staff think in the centre's local time, not in UTC offsets.
+ */
+const LocalDateTime = v.pipe(
+  v.string('type.string'),
+  v.regex(/^\d{4}-\d{2}-\d{2}(?:T(?:[01]\d|2[0-3]):[0-5]\d)?$/, 'localdatetime.format'),
+  v.check((s) => {
+    const [y, m, d] = s.slice(0, 10).split('-').map(Number) as [number, number, number];
+    const date = new Date(Date.UTC(y, m - 1, d));
+    return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+  }, 'localdatetime.format'),
+);
+
+/** A daily window; an end before the start crosses midnight (22:00–02:00). */
+const TimeWindow = v.pipe(
+  v.strictObject({ start: Clock, end: Clock }, 'type.object'),
+  v.forward(
+    v.check((w) => w.start !== w.end, 'window.empty'),
+    ['end'],
+  ),
+);
+
+/**
+ * When an item may play (docs/schedule.md). Every field narrows: validity from/until,
+ * days of the week, daily time windows, opening hours; `every` and `share` ask for
+ * airtime within the loop.
+ */
+const scheduleEntries = {
+  /** First day (00:00) or instant it may play. */
+  from: v.optional(LocalDateTime),
+  /** Last day it may play (inclusive), or the instant it stops. */
+  until: v.optional(LocalDateTime),
+  days: v.optional(
+    v.pipe(v.array(v.picklist(WEEKDAYS, 'weekday.value'), 'type.array'), v.minLength(1, 'days.min')),
+  ),
+  times: v.optional(
+    v.pipe(v.array(TimeWindow, 'type.array'), v.minLength(1, 'times.min'), v.maxLength(8, 'list.max')),
+  ),
+  /** Limit to the centre's opening hours, or to its closed hours. */
+  when: v.optional(v.picklist(['always', 'open', 'closed'], 'when.value'), 'always'),
+  /** At least every N minutes. */
+  every: v.optional(
+    v.pipe(
+      v.number('every.format'),
+      v.safeInteger('every.format'),
+      v.minValue(1, 'every.format'),
+      v.maxValue(1440, 'every.format'),
+    ),
+  ),
+  /** A share of the loop's airtime, from 0 (excluded) to 1. */
+  share: v.optional(v.pipe(v.number('share.format'), v.gtValue(0, 'share.format'), v.maxValue(1, 'share.format'))),
+};
+
+/** A date-only `until` covers its whole day, so it compares as the end of that day. */
+function untilKey(until: string): string {
+  return until.length === 10 ? `${until}T24:00` : until;
+}
+
+const Schedule = v.pipe(
+  v.strictObject(scheduleEntries, 'type.object'),
+  v.forward(
+    v.check((s) => s.from === undefined || s.until === undefined || untilKey(s.until) > s.from, 'until.order'),
+    ['until'],
+  ),
+  v.check((s) => s.every === undefined || s.share === undefined, 'schedule.every-share'),
+);
+
+/** Announcements of reforms must end: stale official notices mislead (staff forget). */
+const AnnouncementSchedule = v.pipe(
+  Schedule,
+  v.forward(
+    v.check((s) => s.until !== undefined, 'announcement.until'),
+    ['until'],
+  ),
+);
 
 // ---------------------------------------------------------------- media
 
@@ -172,6 +248,7 @@ function itemSchemas<
   const announcement = v.strictObject(
     {
       ...common,
+      schedule: AnnouncementSchedule,
       kind: v.literal('announcement'),
       ...announcementText,
       duration: Seconds,
@@ -334,22 +411,34 @@ function channelEntries<
     site: Site,
     hours: v.pipe(v.array(OpeningHours, 'type.array'), v.maxLength(14, 'list.max')),
     closures: v.optional(v.pipe(v.array(Closure, 'type.array'), v.maxLength(200, 'list.max')), []),
+    /** Close on the public holidays of this calendar (core/schedule/holidays-bj.ts), except the days listed. */
+    publicHolidays: v.optional(
+      v.strictObject(
+        {
+          calendar: v.literal('bj', 'holidays.calendar'),
+          except: v.optional(v.pipe(v.array(Day, 'type.array'), v.maxLength(50, 'list.max')), []),
+        },
+        'type.object',
+      ),
+    ),
     items: v.pipe(
       v.array(itemSchemas(m, videoDuration), 'type.array'),
       v.maxLength(500, 'list.max'),
       v.rawCheck(({ dataset, addIssue }) => {
         if (!dataset.typed) return;
-        const items = dataset.value as { id: string }[];
-        for (const index of duplicateIdIndexes(items)) {
-          const item = items[index]!;
-          addIssue({
-            message: 'id.duplicate',
-            path: [
-              { type: 'array', origin: 'value', input: items, key: index, value: item },
-              { type: 'object', origin: 'value', input: item, key: 'id', value: item.id },
-            ],
-          });
-        }
+        const items = dataset.value as (SchedulableItem & { id: string })[];
+        const at = (index: number, ...keys: string[]): [v.IssuePathItem, ...v.IssuePathItem[]] => {
+          let input: unknown = items[index];
+          const path: v.IssuePathItem[] = [{ type: 'array', origin: 'value', input: items, key: index, value: input }];
+          for (const key of keys) {
+            const value = (input as Record<string, unknown>)[key];
+            path.push({ type: 'object', origin: 'value', input: input as Record<string, unknown>, key, value });
+            input = value;
+          }
+          return path as [v.IssuePathItem, ...v.IssuePathItem[]];
+        };
+        for (const index of duplicateIdIndexes(items)) addIssue({ message: 'id.duplicate', path: at(index, 'id') });
+        for (const p of infeasibleFrequencies(items)) addIssue({ message: p.code, path: at(p.index, 'schedule', p.field) });
       }),
     ),
     sign: SignSection,

@@ -133,6 +133,52 @@ export const VALIDATION_MESSAGES = {
     en: 'is higher than the number of keys that could sign',
     fr: 'dépasse le nombre de clés qui peuvent signer',
   },
+  'localdatetime.format': {
+    en: 'must be a date (2026-12-01) or a date and time (2026-12-01T08:00) in the channel\'s time zone',
+    fr: 'doit être une date (2026-12-01) ou une date et une heure (2026-12-01T08:00), heure du centre',
+  },
+  'window.empty': {
+    en: 'must differ from the start (a window ending before it starts crosses midnight)',
+    fr: 'doit différer du début (une plage qui finit avant de commencer passe minuit)',
+  },
+  'times.min': { en: 'must list at least one time window', fr: 'doit lister au moins une plage horaire' },
+  'when.value': {
+    en: 'must be "always", "open" (opening hours only) or "closed" (closed hours only)',
+    fr: 'doit valoir « always », « open » (heures d’ouverture) ou « closed » (heures de fermeture)',
+  },
+  'every.format': {
+    en: 'must be a whole number of minutes from 1 to 1440',
+    fr: 'doit être un nombre entier de minutes, de 1 à 1440',
+  },
+  'share.format': {
+    en: 'must be a fraction of the loop above 0 and at most 1 (0.25 = a quarter)',
+    fr: 'doit être une part de la boucle supérieure à 0 et au plus 1 (0,25 = un quart)',
+  },
+  'until.order': {
+    en: 'must be later than "from"',
+    fr: 'doit être après la date de début',
+  },
+  'schedule.every-share': {
+    en: 'asks for both "every" and "share"; choose one',
+    fr: 'demande à la fois « every » et « share » ; choisissez l’un des deux',
+  },
+  'announcement.until': {
+    en: 'an announcement needs an end date ("until"): stale official notices mislead',
+    fr: 'une annonce doit avoir une date de fin (« until ») : une annonce périmée induit en erreur',
+  },
+  'holidays.calendar': { en: 'must be "bj" (Benin)', fr: 'doit valoir « bj » (Bénin)' },
+  'share.total': {
+    en: 'the shares of the loop add up to more than 100 %',
+    fr: 'les parts de la boucle dépassent 100 % au total',
+  },
+  'every.too-short': {
+    en: 'cannot be met: the item itself lasts longer than that',
+    fr: 'impossible à tenir : l’élément dure lui-même plus longtemps',
+  },
+  'every.total': {
+    en: 'cannot be met together with the other "every" items: they would need more than all the airtime',
+    fr: 'impossible à tenir avec les autres éléments « every » : il faudrait plus que tout le temps d’antenne',
+  },
   invalid: { en: 'is not valid', fr: "n'est pas valide" },
 } as const satisfies Record<string, Record<Locale, string>>;
 

@@ -103,7 +103,7 @@ describe('the CLI round trip', () => {
     const r = await cli(['verify', envelope, '--root', root, '--channel', 'ccsp-lokossa']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
-    expect(r.stdout).toMatch(/ok, channel ccsp-lokossa version 1, 6 items, 16 media files, signed by 1 of 1/);
+    expect(r.stdout).toMatch(/ok, channel ccsp-lokossa version 1, 8 items, 16 media files, signed by 1 of 1/);
   });
 
   it('verify names the failed check: signature, channel, rollback', async () => {
@@ -153,6 +153,21 @@ describe('the CLI round trip', () => {
     const r = await cli(['validate', bad]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/missing-media\.json: \/items\/1\/image: file not found: .*nowhere\.svg/);
+  });
+
+  it('validate prints schedule warnings without failing', async () => {
+    const odd = join(dir, 'odd.json');
+    const source = JSON.parse(readFileSync(PLAYLIST, 'utf8')) as { items: Record<string, unknown>[] };
+    source.items[0]!.schedule = { until: '2025-01-01' };
+    // Rewrite the media paths: the copy lives in another folder.
+    const text = JSON.stringify(source).replaceAll('../assets/', `${REPO}/assets/`);
+    writeFileSync(odd, text);
+    const r = await cli(['validate', odd]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`${odd}: ok`);
+    expect(r.stderr).toContain(
+      `${odd}: /items/0/schedule/until: warning: has already ended: the item will never play`,
+    );
   });
 
   it('validate checks the schema of a signed envelope', async () => {

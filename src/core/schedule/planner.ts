@@ -1,0 +1,179 @@
+/**
+ * Which eligible item plays next: the one policy behind both the live player and
+ * the editor's timeline, so that the preview shows what the screen will do.
+ *
+ * - Urgent items: when any is eligible the engine makes only urgent items eligible;
+ *   they take turns and repeat until they end.
+ * - `every` N minutes: an item not shown for N minutes (or not yet) goes first, the
+ *   most overdue of them first. It also takes its normal turn in the loop.
+ * - `share`: an item kept to a share of the airtime; it plays when it is owed time
+ *   (share × airtime so far − its own airtime > 0), and is not in the round.
+ * - Everything else takes turns in manifest order.
+ *
+ * The state is small (a cursor, and the times of `every`/`share` items only) and
+ * each function returns a new one: the reducers that call it stay pure.
+ */
+import {
+  compile,
+  ChangeWalker,
+  type CompiledItem,
+  type SchedulableChannel,
+  type SchedulableItem,
+} from './engine.ts';
+
+export interface PlannerState {
+  /** Manifest index of the last item played in the round, -1 before the first. */
+  cursor: number;
+  /** Last start (ms) of each `every` item shown so far. */
+  lastShown: Readonly<Record<string, number>>;
+  /** Seconds on screen of each `share` item, and of everything together. */
+  airtime: Readonly<Record<string, number>>;
+  total: number;
+}
+
+export const initialPlannerState: PlannerState = { cursor: -1, lastShown: {}, airtime: {}, total: 0 };
+
+interface EligiblePlan<I extends SchedulableItem> {
+  every: CompiledItem<I>[];
+  share: CompiledItem<I>[];
+  /** Items that take turns, by manifest index. */
+  round: CompiledItem<I>[];
+}
+
+/** Sorted once per eligible list: the engine hands out the same array until the next change. */
+const plans = new WeakMap<readonly SchedulableItem[], EligiblePlan<SchedulableItem>>();
+
+function planOf<I extends SchedulableItem>(channel: SchedulableChannel<I>, eligible: readonly I[]): EligiblePlan<I> {
+  const hit = plans.get(eligible);
+  if (hit) return hit as unknown as EligiblePlan<I>;
+  const compiled = compile(channel);
+  const all = eligible.map((item) => compiled.items[compiled.indexOf.get(item)!]!);
+  const plan: EligiblePlan<I> = {
+    every: all.filter((it) => it.every !== undefined && !it.urgent),
+    share: all.filter((it) => it.share !== undefined && !it.urgent),
+    round: all.filter((it) => it.share === undefined || it.urgent).sort((a, b) => a.index - b.index),
+  };
+  plans.set(eligible, plan as unknown as EligiblePlan<SchedulableItem>);
+  return plan;
+}
+
+/** The next item to play among `eligible` (as eligibleAt returns them) at `now` (ms). */
+export function pickNext<I extends SchedulableItem>(
+  channel: SchedulableChannel<I>,
+  state: PlannerState,
+  eligible: readonly I[],
+  now: number,
+): I | undefined {
+  if (eligible.length === 0) return undefined;
+  const plan = planOf(channel, eligible);
+
+  let due: CompiledItem<I> | undefined;
+  let dueBy = 0;
+  for (const it of plan.every) {
+    const last = state.lastShown[it.item.id];
+    const overdue = last === undefined ? Infinity : now - last - it.every! * 60_000;
+    if (overdue >= 0 && (due === undefined || overdue > dueBy)) [due, dueBy] = [it, overdue];
+  }
+  if (due) return due.item;
+
+  let owed: CompiledItem<I> | undefined;
+  let owedBy = -Infinity;
+  for (const it of plan.share) {
+    const by = it.share! * state.total - (state.airtime[it.item.id] ?? 0);
+    if (by > owedBy) [owed, owedBy] = [it, by];
+  }
+  if (owed && owedBy > 0) return owed.item;
+
+  const round = plan.round;
+  if (round.length === 0) return owed?.item;
+  // First item after the cursor in manifest order (binary search), else wrap around.
+  let lo = 0;
+  let hi = round.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (round[mid]!.index > state.cursor) hi = mid;
+    else lo = mid + 1;
+  }
+  return (round[lo] ?? round[0]!).item;
+}
+
+/** The state after `item` was on screen from `start` to `end` (ms). */
+export function recordPlay<I extends SchedulableItem>(
+  channel: SchedulableChannel<I>,
+  state: PlannerState,
+  item: I,
+  start: number,
+  end: number,
+): PlannerState {
+  const compiled = compile(channel);
+  const it = compiled.items[compiled.indexOf.get(item) ?? -1];
+  if (!it) return state;
+  const seconds = (end - start) / 1000;
+  return {
+    cursor: it.share === undefined || it.urgent ? it.index : state.cursor,
+    lastShown: it.every === undefined ? state.lastShown : { ...state.lastShown, [item.id]: start },
+    airtime: it.share === undefined ? state.airtime : { ...state.airtime, [item.id]: (state.airtime[item.id] ?? 0) + seconds },
+    total: state.total + seconds,
+  };
+}
+
+export interface TimelineEntry<I extends SchedulableItem = SchedulableItem> {
+  /** Undefined while nothing may play (the screen shows its welcome or closed card). */
+  item: I | undefined;
+  /** Milliseconds since the epoch (numbers: a week of a busy channel is tens of thousands of entries). */
+  start: number;
+  end: number;
+  /** Whether the centre is open during this entry. */
+  open: boolean;
+}
+
+/**
+ * What will play from `from` to `to`: for the editor's preview and for fetching
+ * media in the order it will be needed. An item is cut short when it stops being
+ * eligible or an urgent item starts, as on the screen.
+ */
+export function timeline<I extends SchedulableItem>(
+  channel: SchedulableChannel<I>,
+  from: Date | number,
+  to: Date | number,
+  state: PlannerState = initialPlannerState,
+): TimelineEntry<I>[] {
+  const compiled = compile(channel);
+  const end = +to;
+  const out: TimelineEntry<I>[] = [];
+  const walker = new ChangeWalker(channel, +from);
+  // The state in force from `at` until the change after it.
+  let current = { at: +from, state: walker.current };
+  let upcoming = walker.next();
+  const advance = () => {
+    current = upcoming!;
+    upcoming = walker.next();
+  };
+  let t = +from;
+  while (t < end) {
+    while (upcoming && upcoming.at <= t) advance();
+    const { eligible, open } = current.state;
+    const change = upcoming?.at ?? Infinity;
+    const item = pickNext(channel, state, eligible, t);
+    if (!item) {
+      const stop = Math.min(change, end);
+      out.push({ item: undefined, start: t, end: stop, open });
+      t = stop;
+      continue;
+    }
+    let stop = Math.min(t + Math.max(compiled.items[compiled.indexOf.get(item)!]!.seconds, 1) * 1000, end);
+    // Cut at the first change that removes the item or brings an urgent one.
+    while (upcoming && upcoming.at < stop) {
+      const later = upcoming.state;
+      if (!later.members[compiled.indexOf.get(item)!] || (item.priority !== 'urgent' && later.urgent)) {
+        stop = upcoming.at;
+        break;
+      }
+      advance();
+    }
+    out.push({ item, start: t, end: stop, open });
+    state = recordPlay(channel, state, item, t, stop);
+    t = stop;
+  }
+  return out;
+}
