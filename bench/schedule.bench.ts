@@ -3,7 +3,14 @@
  * days (target ≤ 20 ms) and `eligibleAt` per call, against a baseline of one pass
  * over the items in the same run.
  */
-import { compile, eligibleAt, nextChange, timeline, type SchedulableChannel, type Weekday } from '../src/core/index.ts';
+import {
+  compile,
+  eligibleAt,
+  nextChange,
+  timeline,
+  type SchedulableChannel,
+  type Weekday,
+} from '../src/core/index.ts';
 import { medianMs, ratio, target, type Bench } from './harness.ts';
 
 const DAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -21,7 +28,8 @@ function random(seed: number) {
 export function mixedChannel(n: number): SchedulableChannel {
   const rnd = random(42);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
-  const hh = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  const hh = (m: number) =>
+    `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
   const items = Array.from({ length: n }, (_, i) => {
     const kind = rnd();
     const schedule: Record<string, unknown> = {};
@@ -87,9 +95,21 @@ const bench: Bench = {
     }, 2000);
     if (sink < 0) console.log(sink);
     return [
-      { case: 'baseline: one pass over the 500 items', value: `${(baseline * 1000).toFixed(2)} µs`, ratio: '1.0×' },
-      { case: 'baseline: as many entries by plain round robin', value: `${plain.toFixed(2)} ms`, ratio: '1.0× (timeline)' },
-      { case: 'eligibleAt, per call', value: `${(eligible * 1000).toFixed(2)} µs`, ratio: ratio(eligible, baseline) },
+      {
+        case: 'baseline: one pass over the 500 items',
+        value: `${(baseline * 1000).toFixed(2)} µs`,
+        ratio: '1.0×',
+      },
+      {
+        case: 'baseline: as many entries by plain round robin',
+        value: `${plain.toFixed(2)} ms`,
+        ratio: '1.0× (timeline)',
+      },
+      {
+        case: 'eligibleAt, per call',
+        value: `${(eligible * 1000).toFixed(2)} µs`,
+        ratio: ratio(eligible, baseline),
+      },
       { case: 'nextChange, per call', value: `${(next * 1000).toFixed(1)} µs`, ratio: ratio(next, baseline) },
       {
         case: `timeline, 7 days (${entries} entries, compile included)`,

@@ -139,7 +139,9 @@ const scheduleEntries = {
     ),
   ),
   /** A share of the loop's airtime, from 0 (excluded) to 1. */
-  share: v.optional(v.pipe(v.number('share.format'), v.gtValue(0, 'share.format'), v.maxValue(1, 'share.format'))),
+  share: v.optional(
+    v.pipe(v.number('share.format'), v.gtValue(0, 'share.format'), v.maxValue(1, 'share.format')),
+  ),
 };
 
 /** A date-only `until` covers its whole day, so it compares as the end of that day. */
@@ -150,7 +152,10 @@ function untilKey(until: string): string {
 const Schedule = v.pipe(
   v.strictObject(scheduleEntries, 'type.object'),
   v.forward(
-    v.check((s) => s.from === undefined || s.until === undefined || untilKey(s.until) > s.from, 'until.order'),
+    v.check(
+      (s) => s.from === undefined || s.until === undefined || untilKey(s.until) > s.from,
+      'until.order',
+    ),
     ['until'],
   ),
   v.check((s) => s.every === undefined || s.share === undefined, 'schedule.every-share'),
@@ -429,16 +434,26 @@ function channelEntries<
         const items = dataset.value as (SchedulableItem & { id: string })[];
         const at = (index: number, ...keys: string[]): [v.IssuePathItem, ...v.IssuePathItem[]] => {
           let input: unknown = items[index];
-          const path: v.IssuePathItem[] = [{ type: 'array', origin: 'value', input: items, key: index, value: input }];
+          const path: v.IssuePathItem[] = [
+            { type: 'array', origin: 'value', input: items, key: index, value: input },
+          ];
           for (const key of keys) {
             const value = (input as Record<string, unknown>)[key];
-            path.push({ type: 'object', origin: 'value', input: input as Record<string, unknown>, key, value });
+            path.push({
+              type: 'object',
+              origin: 'value',
+              input: input as Record<string, unknown>,
+              key,
+              value,
+            });
             input = value;
           }
           return path as [v.IssuePathItem, ...v.IssuePathItem[]];
         };
-        for (const index of duplicateIdIndexes(items)) addIssue({ message: 'id.duplicate', path: at(index, 'id') });
-        for (const p of infeasibleFrequencies(items)) addIssue({ message: p.code, path: at(p.index, 'schedule', p.field) });
+        for (const index of duplicateIdIndexes(items))
+          addIssue({ message: 'id.duplicate', path: at(index, 'id') });
+        for (const p of infeasibleFrequencies(items))
+          addIssue({ message: p.code, path: at(p.index, 'schedule', p.field) });
       }),
     ),
     sign: SignSection,

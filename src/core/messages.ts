@@ -134,7 +134,7 @@ export const VALIDATION_MESSAGES = {
     fr: 'dépasse le nombre de clés qui peuvent signer',
   },
   'localdatetime.format': {
-    en: 'must be a date (2026-12-01) or a date and time (2026-12-01T08:00) in the channel\'s time zone',
+    en: "must be a date (2026-12-01) or a date and time (2026-12-01T08:00) in the channel's time zone",
     fr: 'doit être une date (2026-12-01) ou une date et une heure (2026-12-01T08:00), heure du centre',
   },
   'window.empty': {

@@ -184,7 +184,13 @@ function inWindows(it: CompiledItem, p: LocalParts): 'day' | 'time' | undefined 
     : 'day';
 }
 
-function reasonFor(c: CompiledChannel<SchedulableItem>, it: CompiledItem, ms: number, p: LocalParts, open: boolean) {
+function reasonFor(
+  c: CompiledChannel<SchedulableItem>,
+  it: CompiledItem,
+  ms: number,
+  p: LocalParts,
+  open: boolean,
+) {
   if (ms < it.fromMs) return 'not-yet';
   if (ms >= it.untilMs) return 'ended';
   if (it.when === 'open' && !open) return 'closed';
@@ -193,7 +199,10 @@ function reasonFor(c: CompiledChannel<SchedulableItem>, it: CompiledItem, ms: nu
 }
 
 /** The items that may play at the instant, and why the others may not. */
-export function eligibleAt<I extends SchedulableItem>(channel: SchedulableChannel<I>, instant: Date | number): Eligibility<I> {
+export function eligibleAt<I extends SchedulableItem>(
+  channel: SchedulableChannel<I>,
+  instant: Date | number,
+): Eligibility<I> {
   const c = compile(channel);
   const ms = +instant;
   const p = c.clock.parts(ms);
@@ -201,7 +210,13 @@ export function eligibleAt<I extends SchedulableItem>(channel: SchedulableChanne
   const passing: CompiledItem<I>[] = [];
   const excluded: { item: I; reason: ExclusionReason }[] = [];
   for (const it of c.items) {
-    const reason = reasonFor(c as unknown as CompiledChannel<SchedulableItem>, it as CompiledItem, ms, p, open);
+    const reason = reasonFor(
+      c as unknown as CompiledChannel<SchedulableItem>,
+      it as CompiledItem,
+      ms,
+      p,
+      open,
+    );
     if (reason) excluded.push({ item: it.item, reason });
     else passing.push(it);
   }
@@ -294,7 +309,10 @@ export class ChangeWalker<I extends SchedulableItem> {
   /** Days scanned in a row without a change, for the "never changes again" rule. */
   private quietSince: number;
 
-  constructor(channel: SchedulableChannel<I>, private at: number) {
+  constructor(
+    channel: SchedulableChannel<I>,
+    private at: number,
+  ) {
     this.c = compile(channel);
     this.day = this.c.clock.parts(at).day;
     this.quietSince = this.day;

@@ -18,7 +18,8 @@ export function infeasibleFrequencies(items: readonly SchedulableItem[]): Schedu
   const shares = normal.filter(({ it }) => it.schedule?.share !== undefined);
   const shareTotal = shares.reduce((sum, { it }) => sum + it.schedule!.share!, 0);
   // Allow for rounding: three items at 1/3 each written as 0.333.
-  if (shareTotal > 1.001) for (const { index } of shares) problems.push({ index, field: 'share', code: 'share.total' });
+  if (shareTotal > 1.001)
+    for (const { index } of shares) problems.push({ index, field: 'share', code: 'share.total' });
 
   const every = normal.filter(({ it }) => it.schedule?.every !== undefined);
   let load = 0;

@@ -53,7 +53,9 @@ export class LocalClock {
     const before = this.offset(local - DAY / 2);
     const after = this.offset(local + DAY / 2);
     if (before === after) return local - before; // no transition nearby: the usual case
-    const candidates = [local - before, local - after].filter((t, i) => this.offset(t) === (i === 0 ? before : after));
+    const candidates = [local - before, local - after].filter(
+      (t, i) => this.offset(t) === (i === 0 ? before : after),
+    );
     return candidates.length > 0 ? Math.min(...candidates) : local - before;
   }
 }

@@ -43,7 +43,10 @@ interface EligiblePlan<I extends SchedulableItem> {
 /** Sorted once per eligible list: the engine hands out the same array until the next change. */
 const plans = new WeakMap<readonly SchedulableItem[], EligiblePlan<SchedulableItem>>();
 
-function planOf<I extends SchedulableItem>(channel: SchedulableChannel<I>, eligible: readonly I[]): EligiblePlan<I> {
+function planOf<I extends SchedulableItem>(
+  channel: SchedulableChannel<I>,
+  eligible: readonly I[],
+): EligiblePlan<I> {
   const hit = plans.get(eligible);
   if (hit) return hit as unknown as EligiblePlan<I>;
   const compiled = compile(channel);
@@ -112,7 +115,10 @@ export function recordPlay<I extends SchedulableItem>(
   return {
     cursor: it.share === undefined || it.urgent ? it.index : state.cursor,
     lastShown: it.every === undefined ? state.lastShown : { ...state.lastShown, [item.id]: start },
-    airtime: it.share === undefined ? state.airtime : { ...state.airtime, [item.id]: (state.airtime[item.id] ?? 0) + seconds },
+    airtime:
+      it.share === undefined
+        ? state.airtime
+        : { ...state.airtime, [item.id]: (state.airtime[item.id] ?? 0) + seconds },
     total: state.total + seconds,
   };
 }

@@ -3,7 +3,16 @@
  * changes (nextChange) and at once when a new manifest arrives, instead of polling
  * the clock. The player's sequence model takes its input from here.
  */
-import { asyncScheduler, defer, distinctUntilChanged, Observable, of, switchMap, timer, type SchedulerLike } from 'rxjs';
+import {
+  asyncScheduler,
+  defer,
+  distinctUntilChanged,
+  Observable,
+  of,
+  switchMap,
+  timer,
+  type SchedulerLike,
+} from 'rxjs';
 import { eligibleAt, nextChange, type SchedulableChannel, type SchedulableItem } from './engine.ts';
 
 export interface ScheduleTick<I extends SchedulableItem> {
@@ -46,7 +55,10 @@ export function scheduleTicks<I extends SchedulableItem>(
     ),
     // A capped sleep that changed nothing is not news.
     distinctUntilChanged(
-      (a, b) => a.open === b.open && a.eligible.length === b.eligible.length && a.eligible.every((x, i) => x === b.eligible[i]),
+      (a, b) =>
+        a.open === b.open &&
+        a.eligible.length === b.eligible.length &&
+        a.eligible.every((x, i) => x === b.eligible[i]),
     ),
   );
 }
