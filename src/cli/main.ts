@@ -27,6 +27,7 @@ import {
 } from '../server/keys.ts';
 import { publishPlaylist, readSourcePlaylist } from '../server/publish.ts';
 import { serve } from '../server/serve.ts';
+import { addToken, readTokens, removeToken, tokenPath } from '../server/sign-tokens.ts';
 
 const USAGE = `ccsp-signage: signed playlists for the CCSP information screens and signs
 
@@ -40,6 +41,7 @@ Usage:
   ccsp-signage sign FILE --key KEY --out DIR [--version N] [--expires-in DAYS]
   ccsp-signage verify ENVELOPE --root root.json [--channel C] [--min-version N] [--fingerprint SHA256]
   ccsp-signage serve [--playlists DIR]     (HOST, PORT, CCSP_DATA_DIR from the environment)
+  ccsp-signage sign-token add NAME | remove NAME | list   (tokens for the sign status endpoint)
 
 Keys are PEM files: NAME.key.pem (private, PKCS#8) and NAME.pub.pem (public, SPKI).
 Documentation: docs/cli.md`;
@@ -280,6 +282,35 @@ async function verify(args: string[]) {
   );
 }
 
+/** Per-sign tokens for the status endpoint, in the server's data folder (CCSP_DATA_DIR). */
+async function signToken(args: string[]) {
+  const [sub, ...rest] = args;
+  const { positionals } = parse(rest, {}, 'some');
+  const dataDir = process.env.CCSP_DATA_DIR ?? '.data';
+  if (sub === 'add' && positionals.length === 1) {
+    const token = await addToken(dataDir, positionals[0]!);
+    out(`token for sign "${positionals[0]}" (shown once; only its hash is kept in ${tokenPath(dataDir)}):`);
+    out(token);
+    out('the firmware sends it as "Authorization: Bearer <token>" or "?tk=<token>"');
+    return;
+  }
+  if (sub === 'remove' && positionals.length === 1) {
+    await removeToken(dataDir, positionals[0]!);
+    out(`removed the token of sign "${positionals[0]}"`);
+    return;
+  }
+  if (sub === 'list' && positionals.length === 0) {
+    const { tokens } = await readTokens(dataDir);
+    out(
+      tokens.length === 0
+        ? 'no tokens: the status endpoint is open on the network'
+        : tokens.map((t) => t.name).join('\n'),
+    );
+    return;
+  }
+  throw new UsageError('use "sign-token add NAME", "sign-token remove NAME" or "sign-token list"');
+}
+
 async function serveCommand(args: string[]) {
   const { values } = parse(args, { playlists: { type: 'string' } });
   await serve({ playlistsDir: typeof values.playlists === 'string' ? values.playlists : 'playlists' });
@@ -292,6 +323,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   sign,
   verify,
   serve: serveCommand,
+  'sign-token': signToken,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -15,3 +15,4 @@ export * from './hls.ts';
 export * from './sniff.ts';
 export * from './open-envelope.ts';
 export * from './schedule/index.ts';
+export * from './sign/index.ts';

@@ -15,6 +15,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { MEDIA_FILE_NAME, TYPES_BY_EXTENSION } from '../core/index.ts';
 import { sendFile } from './send-file.ts';
+import { registerSignEndpoint, type SignEndpointOptions } from './sign-endpoint.ts';
 
 export interface AppOptions {
   /** Holds channels/<id>/manifest.json, media/ and trust/root.json. */
@@ -24,6 +25,8 @@ export interface AppOptions {
   /** What /config.json tells a player that has no URL parameters. */
   defaultChannel?: string;
   logger?: boolean;
+  /** The sign status endpoint, when the box serves signs. */
+  sign?: SignEndpointOptions;
 }
 
 const STATIC_TYPES: Record<string, string> = {
@@ -110,6 +113,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
       .header('cache-control', 'no-cache')
       .send({ channel: options.defaultChannel ?? null, root: root ? root.etag.slice(1, -1) : null });
   });
+
+  if (options.sign) registerSignEndpoint(app, options.sign);
 
   if (options.distDir) {
     const dist = options.distDir;

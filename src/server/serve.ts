@@ -8,6 +8,10 @@ import { join, resolve } from 'node:path';
 import { buildApp } from './app.ts';
 import { openDataDir, publishDirectory } from './data-dir.ts';
 import { UserError } from './errors.ts';
+import { ChannelStore } from './channel-store.ts';
+import { powerSource } from './power.ts';
+import { SeqStore } from './sign-endpoint.ts';
+import { readTokens } from './sign-tokens.ts';
 
 export interface ServeOptions {
   playlistsDir: string;
@@ -63,7 +67,30 @@ export async function serve(options: ServeOptions): Promise<void> {
     console.log(`channel ${c.channel}: version ${c.version}${c.signed ? ' (signed now)' : ' (unchanged)'}`);
   await ensurePlayerBuilt(distDir);
 
-  const app = buildApp({ publicDir: data.publicDir, distDir, defaultChannel: channels[0]?.channel });
+  const defaultChannel = channels[0]?.channel;
+  let tokens = await readTokens(dataDir);
+  // Tokens added with `ccsp-signage sign-token add` are picked up within seconds.
+  const reload = setInterval(
+    () =>
+      void readTokens(dataDir).then(
+        (t) => (tokens = t),
+        () => undefined,
+      ),
+    5000,
+  );
+  reload.unref();
+  const app = buildApp({
+    publicDir: data.publicDir,
+    distDir,
+    defaultChannel,
+    sign: {
+      store: new ChannelStore(data.publicDir),
+      seq: await SeqStore.open(dataDir),
+      power: powerSource(),
+      tokens: () => tokens,
+      defaultChannel,
+    },
+  });
   try {
     await app.listen({ host, port: Number(portText) });
   } catch (e) {
@@ -83,6 +110,10 @@ export async function serve(options: ServeOptions): Promise<void> {
   for (const c of channels) console.log(`  channel      ${base}/channels/${c.channel}/manifest.json`);
   console.log(`  trust root   ${base}/trust/root.json (fingerprint ${data.root.fingerprint})`);
   console.log(`  media        ${base}/media/<sha256>.<ext>`);
+  console.log(
+    `  sign status  ${base}/api/sign/v1/status (and status.txt)${tokens.tokens.length ? ', token required' : ''}`,
+  );
+  console.log(`  LED page     ${base}/?display=sign`);
   console.log('press Ctrl+C to stop');
 
   const stop = () => {

@@ -198,6 +198,24 @@ describe('the CLI round trip', () => {
   });
 });
 
+describe('sign-token', () => {
+  it('adds a token shown once and stored hashed, lists it and removes it', async () => {
+    const env = { CCSP_DATA_DIR: join(dir, 'tokens') };
+    const add = await cli(['sign-token', 'add', 'enseigne-mairie'], { env });
+    expect(add.code, add.stderr).toBe(0);
+    const token = add.stdout.split('\n')[1]!;
+    expect(token).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(readFileSync(join(dir, 'tokens', 'sign-tokens.json'), 'utf8')).not.toContain(token);
+    expect(statSync(join(dir, 'tokens', 'sign-tokens.json')).mode & 0o777).toBe(0o600);
+    expect((await cli(['sign-token', 'list'], { env })).stdout.trim()).toBe('enseigne-mairie');
+    const again = await cli(['sign-token', 'add', 'enseigne-mairie'], { env });
+    expect(again.code).toBe(1);
+    expectOneCleanError(again.stderr, /a token named "enseigne-mairie" exists/);
+    expect((await cli(['sign-token', 'remove', 'enseigne-mairie'], { env })).code).toBe(0);
+    expect((await cli(['sign-token', 'list'], { env })).stdout).toMatch(/no tokens/);
+  });
+});
+
 describe('user errors: one clear line, non-zero exit, no stack trace', () => {
   it.each([
     ['a missing playlist', ['validate', 'nope.json'], 1, /file not found: nope\.json/],
