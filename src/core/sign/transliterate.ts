@@ -4,7 +4,7 @@
  * character, not only by stripping accents"), then canonical decomposition for
  * other accented Latin letters, then "?" for anything left.
  */
-// prettier-ignore: one line per script reads better than one line per letter.
+// One line per script reads better than one line per letter:
 // prettier-ignore
 export const ASCII_TABLE: Readonly<Record<string, string>> = {
   // French
