@@ -109,9 +109,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.get('/config.json', async (_request, reply) => {
     const rootPath = join(options.publicDir, 'trust', 'root.json');
     const root = await readSmallFile(rootPath);
+    // The power state lets the sign's LED page dim like the firmware does.
+    const power = options.sign ? await options.sign.power.read() : 'ok';
     return reply
       .header('cache-control', 'no-cache')
-      .send({ channel: options.defaultChannel ?? null, root: root ? root.etag.slice(1, -1) : null });
+      .send({ channel: options.defaultChannel ?? null, root: root ? root.etag.slice(1, -1) : null, power });
   });
 
   if (options.sign) registerSignEndpoint(app, options.sign);

@@ -109,7 +109,7 @@ describe('/config.json and /trust/root.json', () => {
     expect(res.headers.get('cache-control')).toBe('no-cache');
     const config = JSON.parse(body.toString('utf8')) as { channel: string; root: string };
     const rootBytes = (await get('/trust/root.json')).body;
-    expect(config).toEqual({ channel: CHANNEL, root: sha256(rootBytes) });
+    expect(config).toEqual({ channel: CHANNEL, root: sha256(rootBytes), power: 'ok' });
   });
 
   it('serves a root that verifies when pinned by that fingerprint', async () => {
