@@ -16,3 +16,5 @@ export * from './sniff.ts';
 export * from './open-envelope.ts';
 export * from './schedule/index.ts';
 export * from './sign/index.ts';
+export * from './sequence.ts';
+export * from './clock-format.ts';

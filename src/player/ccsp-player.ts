@@ -1,196 +1,419 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
-import type { Item, Manifest } from '../core/index.ts';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { of, type Observable, type Subscription } from 'rxjs';
+import { DEFAULT_TIMEZONE, type Item, type Manifest } from '../core/index.ts';
+import { itemDurationMs, SequenceModel, type Play, type Playback } from '../core/sequence.ts';
+import './ccsp-announcement.ts';
+import './ccsp-clock.ts';
+import './ccsp-explainer.ts';
+import './ccsp-ticker.ts';
+import './ccsp-video.ts';
+import './ccsp-welcome.ts';
+import type { CcspAnnouncement } from './ccsp-announcement.ts';
+import type { CcspExplainer } from './ccsp-explainer.ts';
+import type { CcspVideo } from './ccsp-video.ts';
+import type { CcspWelcome } from './ccsp-welcome.ts';
+import { CcspItemErrorEvent, CcspItemStartEvent } from './events.ts';
+import type { CcspItemBase } from './item-base.ts';
 import { loadChannel, readConfig } from './load-channel.ts';
-import { mediaUrl } from './media-url.ts';
+import { mediaUrl, type MediaResolver } from './media-url.ts';
+import { screenStyles } from './styles.ts';
 
-export type PlayerState = 'loading' | 'playing' | 'no-content';
+export type PlayerState = 'loading' | 'playing' | 'stale' | 'no-content';
+
+/** One element on the stage: an item (or the welcome card), absolutely positioned, opaque. */
+type ItemElement = CcspAnnouncement | CcspExplainer | CcspVideo;
+
+interface Layer {
+  el: ItemElement | CcspWelcome;
+  /** Item id, or '' for the welcome card. */
+  key: string;
+  /** Resolves true when the layer can be shown at once, false when its item failed. */
+  ready: Promise<boolean>;
+}
 
 /**
- * The root element of the information screen: loads and verifies the channel,
- * then shows its items one after another. Until a verified manifest is there,
- * or when it has nothing to show, it shows a welcome card, never an error page.
- * It reflects `data-state`, `data-item` and `data-manifest-version` for anyone watching.
+ * The root element of the information screen. It loads and verifies the channel
+ * (or takes `manifest` from a host page), feeds its items to the core sequence
+ * model and renders what the model says: the item on screen, the next one
+ * prepared underneath, a cross-fade between them. Around the items: the centre's
+ * name, the clock, a progress bar and the ticker. When nothing can be played it
+ * shows the welcome card, never an empty page, an error page or a spinner.
+ *
+ * It reflects `data-state` (`loading`, `playing`, `stale`, `no-content`),
+ * `data-item` (id of the item on screen) and `data-manifest-version`.
+ * Events: `ccsp-item-start`, `ccsp-item-error` (see events.ts). docs/player.md.
  */
 @customElement('ccsp-player')
 export class CcspPlayer extends LitElement {
-  static override styles = css`
-    :host {
-      display: grid;
-      grid-template-rows: auto 1fr auto;
-      width: 100vw;
-      height: 100vh;
-      box-sizing: border-box;
-      padding: 3vh 4vw;
-      gap: 3vh;
-      color: #fff;
-      background: #0b2a1e;
-      font-family: 'Noto Sans', 'DejaVu Sans', system-ui, sans-serif;
-      /* 48 px at 1080p, scaling with the screen. */
-      font-size: max(4.44vh, 16px);
-      line-height: 1.3;
-    }
-    header {
-      display: flex;
-      justify-content: space-between;
-      font-size: 0.8em;
-      color: #fcd116;
-    }
-    main {
-      display: grid;
-      grid-template-columns: 1fr auto;
-      align-items: center;
-      gap: 4vw;
-      min-height: 0;
-    }
-    h1 {
-      font-size: 1.6em;
-      margin: 0 0 0.5em;
-      line-height: 1.15;
-    }
-    p,
-    ol {
-      margin: 0;
-    }
-    img,
-    video {
-      max-height: 60vh;
-      max-width: 45vw;
-      border-radius: 1vh;
-    }
-    video {
-      max-width: 90vw;
-    }
-    .badge {
-      display: inline-block;
-      background: #fcd116;
-      color: #000;
-      padding: 0 0.4em;
-      border-radius: 0.3em;
-      font-size: 0.7em;
-      margin-bottom: 0.4em;
-    }
-    footer {
-      font-size: 0.7em;
-      border-top: 0.3vh solid #008751;
-      padding-top: 1vh;
-    }
-  `;
+  static override styles = [
+    screenStyles,
+    css`
+      :host {
+        display: grid;
+        grid-template-rows: auto minmax(0, 1fr) auto auto;
+        width: 100vw;
+        height: 100vh;
+        box-sizing: border-box;
+        overflow: hidden;
+        background: var(--ccsp-bg);
+      }
+      header {
+        display: flex;
+        justify-content: space-between;
+        align-items: baseline;
+        gap: 4vmin;
+        padding: 1.8vmin 4vmin;
+        border-bottom: 0.5vmin solid var(--ccsp-line);
+        color: var(--ccsp-accent);
+        font-weight: 700;
+        min-width: 0;
+      }
+      .site {
+        min-width: 0;
+        line-height: 1.5;
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      .stage {
+        position: relative;
+        overflow: hidden;
+        min-height: 0;
+      }
+      .stage > * {
+        position: absolute;
+        inset: 0;
+      }
+      .progress {
+        height: 0.7vmin;
+        background: rgba(255, 255, 255, 0.15);
+      }
+      .bar {
+        height: 100%;
+        background: var(--ccsp-accent);
+        transform-origin: left;
+        transform: scaleX(0);
+      }
+      footer {
+        padding: 1.5vmin 4vmin;
+        min-width: 0;
+      }
+      @media (orientation: portrait) {
+        header {
+          flex-direction: column;
+          gap: 0.5vmin;
+        }
+      }
+    `,
+  ];
 
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private model: SequenceModel | undefined;
+  private subscription: Subscription | undefined;
+  private layers: Layer[] = [];
+  private shown: Layer | undefined;
+  private prepared: Layer | undefined;
+  private currentPlay: Play | undefined;
+  private z = 1;
+  private timers = new Set<ReturnType<typeof setTimeout>>();
+  private prepareTimer: ReturnType<typeof setTimeout> | undefined;
+  private firstPainted = false;
 
-  @state() private index = 0;
+  @query('.stage') private stage!: HTMLDivElement;
+  @query('.bar') private bar!: HTMLDivElement;
+
+  @state() private playerState: PlayerState = 'loading';
 
   /** The verified manifest to play; set by the element itself from its origin, or by a host page. */
   @property({ attribute: false }) manifest: Manifest | undefined;
 
+  /** The items eligible now, in loop order; all items of the manifest when not set (the schedule engine feeds it). */
+  @property({ attribute: false }) items: Observable<readonly Item[]> | undefined;
+
   /** Skip loading from the origin (the editor's preview and tests set `manifest` directly). */
   @property({ type: Boolean, attribute: 'no-fetch' }) noFetch = false;
+
+  /** Where media files are loaded from (by default /media/<sha256>.<ext> on the origin). */
+  @property({ attribute: false }) resolveMedia: MediaResolver = mediaUrl;
+
+  /** Cross-fade length in milliseconds. */
+  @property({ type: Number, attribute: 'fade-ms' }) fadeMs = 600;
+
+  /** Prepare the next item this long before the current one ends, in milliseconds. */
+  @property({ type: Number, attribute: 'prepare-lead-ms' }) prepareLeadMs = 5000;
+
+  /** Watchdog for media loading, start and stalls, in milliseconds. */
+  @property({ type: Number, attribute: 'watchdog-ms' }) watchdogMs = 5000;
+
+  /** Multiplies every duration (tests and benchmarks run the loop fast). */
+  @property({ type: Number, attribute: 'time-scale' }) timeScale = 1;
 
   override connectedCallback(): void {
     super.connectedCallback();
     if (!this.noFetch && !this.manifest) void this.load();
+    if (this.hasUpdated) this.subscribe();
+    // A short grace before the welcome card, so that a fast load goes straight to the first item.
+    this.later(() => {
+      if (!this.shown) this.showWelcome();
+    }, 1000);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    clearTimeout(this.timer);
+    this.subscription?.unsubscribe();
+    this.subscription = undefined;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    clearTimeout(this.prepareTimer);
+    for (const layer of [...this.layers]) this.removeLayer(layer);
+    this.shown = this.prepared = this.currentPlay = undefined;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('manifest') || changed.has('items') || changed.has('timeScale')) this.model = undefined;
+    this.dataset.state = this.playerState;
+    if (this.manifest) this.dataset.manifestVersion = String(this.manifest.version);
+  }
+
+  protected override updated(): void {
+    if (!this.model && this.manifest) this.subscribe();
   }
 
   private async load(): Promise<void> {
     const config = await readConfig(location.search).catch(() => undefined);
-    if (!config) return;
-    const result = await loadChannel(config);
-    if (result.ok) this.manifest = result.manifest;
-    else console.warn('ccsp-player: channel not loaded', result);
+    const result = config
+      ? await loadChannel(config)
+      : ({ ok: false, reason: 'config', message: 'no channel and root in the URL or /config.json' } as const);
+    if (!this.isConnected || this.manifest) return;
+    if (result.ok) {
+      this.manifest = result.manifest;
+      return;
+    }
+    console.warn('ccsp-player: channel not loaded, retrying in 30 s', result);
+    this.showWelcome();
+    this.later(() => void this.load(), 30_000);
   }
 
-  private get items(): Item[] {
-    return this.manifest?.items ?? [];
+  private subscribe(): void {
+    this.subscription?.unsubscribe();
+    const manifest = this.manifest;
+    if (!manifest || !this.isConnected) return;
+    const scale = this.timeScale;
+    this.model ??= new SequenceModel(this.items ?? of(manifest.items), {
+      durationOf: (item) => itemDurationMs(item) * scale,
+    });
+    this.currentPlay = undefined;
+    this.subscription = this.model.playback$.subscribe((p) => this.onPlayback(p));
   }
 
-  private schedule(): void {
-    clearTimeout(this.timer);
-    const item = this.items[this.index];
-    if (!item) return;
-    const seconds =
-      item.kind === 'video' ? Math.min(item.duration, item.maxDuration ?? Infinity) : item.duration;
-    this.timer = setTimeout(() => {
-      this.index = (this.index + 1) % this.items.length;
-    }, seconds * 1000);
+  private later(fn: () => void, ms: number): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
+    this.timers.add(t);
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('manifest')) this.index = 0;
-    const item = this.items[this.index];
-    const playerState: PlayerState = this.manifest ? (item ? 'playing' : 'no-content') : 'loading';
-    this.dataset.state = playerState;
-    if (this.manifest) this.dataset.manifestVersion = String(this.manifest.version);
-    if (item) this.dataset.item = item.id;
-    else delete this.dataset.item;
+  // ------------------------------------------------------------ playback
+
+  private onPlayback(p: Playback): void {
+    if (p.status === 'idle') {
+      this.currentPlay = undefined;
+      this.dropPrepared();
+      this.setState('no-content');
+      this.showWelcome();
+      return;
+    }
+    if (p.current !== this.currentPlay) {
+      this.currentPlay = p.current;
+      const take = this.prepared?.key === p.current.item.id ? this.prepared : undefined;
+      if (take) this.prepared = undefined;
+      const layer = take ?? this.createLayer(p.current.item);
+      if (layer) void this.showWhenReady(layer, p.current);
+    }
+    this.schedulePrepare(p);
   }
 
-  protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('manifest') || changed.has('index' as keyof CcspPlayer)) this.schedule();
+  private setState(s: PlayerState): void {
+    this.playerState = s;
+    this.dataset.state = s;
   }
 
-  private renderItem(item: Item) {
+  private schedulePrepare(p: Extract<Playback, { status: 'playing' }>): void {
+    clearTimeout(this.prepareTimer);
+    const next = p.next;
+    if (this.prepared && this.prepared.key !== next?.id) this.dropPrepared();
+    if (!next || this.prepared) return;
+    const end = p.current.startedAt + p.current.duration;
+    const delay = Math.max(0, end - this.prepareLeadMs - Date.now());
+    this.prepareTimer = setTimeout(() => {
+      if (this.currentPlay === p.current && !this.prepared) this.prepared = this.createLayer(next);
+    }, delay);
+  }
+
+  private dropPrepared(): void {
+    if (this.prepared) this.removeLayer(this.prepared);
+    this.prepared = undefined;
+  }
+
+  /** Creates the item's element underneath everything and starts preparing it. */
+  private createLayer(item: Item): Layer | undefined {
+    const el = this.createItemElement(item);
+    if (!el) {
+      const message = `unknown item kind "${(item as { kind: string }).kind}"; update the player`;
+      this.dispatchEvent(new CcspItemErrorEvent({ itemId: item.id, reason: 'unknown-kind', message }));
+      this.reportFailure(item.id, 'unknown-kind', message);
+      return undefined;
+    }
+    (el as CcspItemBase<Item>).item = item;
+    el.resolveMedia = this.resolveMedia;
+    el.watchdogMs = this.watchdogMs;
+    el.style.zIndex = '0';
+    this.stage.prepend(el);
+    const layer: Layer = {
+      el,
+      key: item.id,
+      ready: el.prepare().then(
+        () => true,
+        () => false,
+      ),
+    };
+    this.layers.push(layer);
+    return layer;
+  }
+
+  private createItemElement(item: Item): ItemElement | undefined {
     switch (item.kind) {
       case 'announcement':
-        return html`<div>
-            ${item.badge ? html`<span class="badge">${item.badge}</span>` : nothing}
-            <h1>${item.title}</h1>
-            <p>${item.body}</p>
-          </div>
-          ${item.image ? html`<img src=${mediaUrl(item.image)} alt="" />` : nothing}`;
+        return document.createElement('ccsp-announcement');
       case 'explainer':
-        return html`<div>
-          <h1>${item.title}</h1>
-          <ol>
-            ${item.steps.map((s) => html`<li>${s.text}</li>`)}
-          </ol>
-        </div>`;
+        return document.createElement('ccsp-explainer');
       case 'video':
-        return html`<video
-          muted
-          autoplay
-          playsinline
-          crossorigin="anonymous"
-          poster=${item.poster ? mediaUrl(item.poster) : nothing}
-          src=${item.file ? mediaUrl(item.file) : nothing}
-        >
-          ${item.captions.map(
-            (c, i) =>
-              html`<track
-                kind="captions"
-                srclang=${c.lang}
-                label=${c.label ?? c.lang}
-                src=${mediaUrl(c.file)}
-                ?default=${i === 0}
-              />`,
-          )}
-        </video>`;
+        return document.createElement('ccsp-video');
+      default:
+        // A manifest from a newer publisher: skip what this player cannot show.
+        return undefined;
     }
+  }
+
+  private async showWhenReady(layer: Layer, play: Play): Promise<void> {
+    const ok = await layer.ready;
+    if (!this.layers.includes(layer)) return;
+    if (this.currentPlay !== play || !ok) {
+      if (layer !== this.prepared) this.removeLayer(layer);
+      return;
+    }
+    const el = layer.el as ItemElement;
+    el.duration = play.duration;
+    this.bringOnTop(layer);
+    el.start();
+    this.dataset.item = play.item.id;
+    // Playing (or stale: an expired manifest keeps playing, DESIGN.md) once an item is on screen.
+    const expired = this.manifest && Date.parse(this.manifest.expires) <= Date.now();
+    this.setState(expired ? 'stale' : 'playing');
+    this.restartProgress(Math.max(0, play.startedAt + play.duration - Date.now()));
+    this.dispatchEvent(
+      new CcspItemStartEvent({ itemId: play.item.id, duration: play.duration, play: play.play }),
+    );
+    if (!this.firstPainted) {
+      this.firstPainted = true;
+      requestAnimationFrame(() => requestAnimationFrame(() => performance.mark('ccsp-first-item')));
+    }
+  }
+
+  private showWelcome(): void {
+    if (this.shown?.key === '') return;
+    const el = document.createElement('ccsp-welcome');
+    const m = this.manifest;
+    el.site = m?.site.name ?? '';
+    el.hours = m?.hours ?? [];
+    el.timeZone = m?.timezone ?? DEFAULT_TIMEZONE;
+    this.stage.prepend(el);
+    const layer: Layer = { el, key: '', ready: Promise.resolve(true) };
+    this.layers.push(layer);
+    delete this.dataset.item;
+    this.bar?.getAnimations().forEach((a) => a.cancel());
+    this.bringOnTop(layer);
+  }
+
+  /**
+   * Puts the layer above all others and fades it in. The layers below stay fully
+   * opaque during the fade and are removed only when it is over, so there is no
+   * frame in which neither is visible.
+   */
+  private bringOnTop(layer: Layer): void {
+    const previous = this.shown;
+    this.shown = layer;
+    layer.el.style.zIndex = String(++this.z);
+    const done = () => {
+      for (const other of [...this.layers]) {
+        if (other !== this.shown && other !== this.prepared) this.removeLayer(other);
+      }
+    };
+    // The welcome card gives way at once: it is a still, and a fade would only delay the item.
+    if (!previous || previous.key === '' || this.fadeMs <= 0) {
+      done();
+      return;
+    }
+    const fade = layer.el.animate([{ opacity: 0 }, { opacity: 1 }], {
+      duration: this.fadeMs,
+      easing: 'ease-out',
+    });
+    fade.finished.then(
+      () => {
+        if (this.shown === layer) done();
+      },
+      () => undefined,
+    );
+  }
+
+  private removeLayer(layer: Layer): void {
+    this.layers = this.layers.filter((l) => l !== layer);
+    layer.el.getAnimations().forEach((a) => a.cancel());
+    layer.el.remove();
+    if (this.shown === layer) this.shown = undefined;
+  }
+
+  private restartProgress(ms: number): void {
+    const bar = this.bar;
+    if (!bar) return;
+    bar.getAnimations().forEach((a) => a.cancel());
+    bar.animate([{ transform: 'scaleX(0)' }, { transform: 'scaleX(1)' }], {
+      duration: ms,
+      easing: 'linear',
+      fill: 'forwards',
+    });
+  }
+
+  private reportFailure(itemId: string, reason: string, message: string): void {
+    console.warn(`ccsp-player: skipped item "${itemId}" (${reason}): ${message}`);
+    // After the current dispatch: the model answers synchronously, and this may run inside onPlayback.
+    queueMicrotask(() => this.model?.itemFailed(itemId));
+  }
+
+  private onItemError = (e: CcspItemErrorEvent): void => {
+    const layer = this.layers.find((l) => l.el === e.target);
+    if (!layer) return;
+    if (layer === this.prepared) this.dropPrepared();
+    this.reportFailure(e.detail.itemId, e.detail.reason, e.detail.message);
+  };
+
+  /** Shows this item now (editor preview, tests), then continues the loop after it. */
+  jump(itemId: string): void {
+    this.model?.jump(itemId);
   }
 
   override render() {
     const m = this.manifest;
-    const item = this.items[this.index];
+    const idle = this.playerState !== 'playing' && this.playerState !== 'stale';
     return html`
       <header>
-        <span>${m?.site.name ?? 'Centre Communal de Service Public'}</span>
+        <span class="site" lang="fr">${m?.site.name ?? 'Centre Communal de Service Public'}</span>
+        ${idle ? nothing : html`<ccsp-clock time-zone=${m?.timezone ?? DEFAULT_TIMEZONE}></ccsp-clock>`}
       </header>
-      <main aria-live="polite">
-        ${
-          item
-            ? this.renderItem(item)
-            : html`<div>
-                <h1>Bienvenue</h1>
-                <p>Le point focal vous accueille et vous aide dans vos démarches.</p>
-              </div>`
-        }
-      </main>
-      <footer>${m?.ticker.map((t) => t.text).join(' · ') ?? ''}</footer>
+      <div class="stage" @ccsp-item-error=${this.onItemError}></div>
+      <div class="progress" aria-hidden="true"><div class="bar"></div></div>
+      <footer><ccsp-ticker .lines=${m?.ticker ?? []}></ccsp-ticker></footer>
     `;
   }
 }

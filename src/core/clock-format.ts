@@ -1,0 +1,63 @@
+/**
+ * Dates, times and opening hours as citizens read them on the screen, in French
+ * and in the channel's time zone whatever the device's own zone (DESIGN.md "Time").
+ */
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+import { fr } from 'date-fns/locale';
+import { DEFAULT_TIMEZONE, type Manifest } from './manifest-schema.ts';
+
+/** `jeudi 28 novembre, 10 h 05`: the French typographic form of the time (Imprimerie nationale). */
+export function formatClock(date: Date | number, timeZone: string = DEFAULT_TIMEZONE): string {
+  return format(new TZDate(+date, timeZone), "EEEE d MMMM, H 'h' mm", { locale: fr });
+}
+
+/** `10 h 05`, or `10 h` on the hour. */
+export function formatTimeOfDay(clock: string): string {
+  const [h = '0', m = '00'] = clock.split(':');
+  const hours = String(Number(h));
+  return m === '00' ? `${hours} h` : `${hours} h ${m}`;
+}
+
+const DAY_NAMES: Record<string, string> = {
+  mon: 'lundi',
+  tue: 'mardi',
+  wed: 'mercredi',
+  thu: 'jeudi',
+  fri: 'vendredi',
+  sat: 'samedi',
+  sun: 'dimanche',
+};
+const DAY_ORDER = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/** `du lundi au vendredi`, `samedi`, `lundi, mercredi et vendredi`. */
+export function formatDays(days: readonly string[]): string {
+  const sorted = [...new Set(days)].sort((a, b) => DAY_ORDER.indexOf(a) - DAY_ORDER.indexOf(b));
+  const idx = sorted.map((d) => DAY_ORDER.indexOf(d));
+  const consecutive = idx.every((v, i) => i === 0 || v === idx[i - 1]! + 1);
+  const names = sorted.map((d) => DAY_NAMES[d] ?? d);
+  if (names.length >= 3 && consecutive) return `du ${names[0]} au ${names[names.length - 1]}`;
+  if (names.length <= 1) return names[0] ?? '';
+  return `${names.slice(0, -1).join(', ')} et ${names[names.length - 1]}`;
+}
+
+export interface HoursLine {
+  days: string;
+  /** `8 h – 12 h 30, 15 h – 18 h 30` */
+  times: string;
+}
+
+/**
+ * The week's opening hours, one line per group of days in manifest order:
+ * `du lundi au vendredi : 8 h – 12 h 30, 15 h – 18 h 30`.
+ */
+export function formatOpeningHours(hours: Manifest['hours']): HoursLine[] {
+  const groups = new Map<string, { days: readonly string[]; times: string[] }>();
+  for (const h of hours) {
+    const key = [...h.days].sort().join(',');
+    const group = groups.get(key) ?? { days: h.days, times: [] };
+    group.times.push(`${formatTimeOfDay(h.open)} – ${formatTimeOfDay(h.close)}`);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map((g) => ({ days: formatDays(g.days), times: g.times.join(', ') }));
+}

@@ -1,0 +1,32 @@
+import { LitElement, css, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { formatClock } from '../core/clock-format.ts';
+import { DEFAULT_TIMEZONE } from '../core/index.ts';
+import { ClockController } from './clock-controller.ts';
+
+/** The date and time in the channel's time zone, in French: `jeudi 28 novembre, 10 h 05`. */
+@customElement('ccsp-clock')
+export class CcspClock extends LitElement {
+  static override styles = css`
+    :host {
+      display: inline-block;
+      white-space: nowrap;
+    }
+  `;
+
+  private readonly clock = new ClockController(this);
+
+  /** IANA time zone of the channel. */
+  @property({ attribute: 'time-zone' }) timeZone = DEFAULT_TIMEZONE;
+
+  override render() {
+    const text = formatClock(this.clock.now, this.timeZone);
+    return html`<time lang="fr" datetime=${this.clock.now.toISOString()}>${text}</time>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ccsp-clock': CcspClock;
+  }
+}
