@@ -40,7 +40,8 @@ export function sampleManifest(overrides: Partial<ManifestInput> = {}): Manifest
         body: 'Le point focal vous aide dans vos démarches en ligne.',
         duration: 10,
         image: { sha256: HASH_A, bytes: 1200, type: 'image/svg+xml' },
-        schedule: { until: '2027-06-30' },
+        // Far ahead, so that the fixture never expires under the tests.
+        schedule: { until: '2099-12-31' },
       },
       {
         id: 'casier',

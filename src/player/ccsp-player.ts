@@ -1,7 +1,14 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { of, type Observable, type Subscription } from 'rxjs';
-import { DEFAULT_TIMEZONE, type Item, type Manifest } from '../core/index.ts';
+import { map, of, type Observable, type Subscription } from 'rxjs';
+import {
+  DEFAULT_TIMEZONE,
+  scheduleTicks,
+  serverTimeFromHeaders,
+  TrustedClock,
+  type Item,
+  type Manifest,
+} from '../core/index.ts';
 import { itemDurationMs, SequenceModel, type Play, type Playback } from '../core/sequence.ts';
 import './ccsp-announcement.ts';
 import './ccsp-clock.ts';
@@ -118,6 +125,8 @@ export class CcspPlayer extends LitElement {
   private timers = new Set<ReturnType<typeof setTimeout>>();
   private prepareTimer: ReturnType<typeof setTimeout> | undefined;
   private firstPainted = false;
+  /** max(device clock, signed time), corrected by the server's Date header. */
+  private readonly clock = new TrustedClock();
 
   @query('.stage') private stage!: HTMLDivElement;
   @query('.bar') private bar!: HTMLDivElement;
@@ -180,6 +189,10 @@ export class CcspPlayer extends LitElement {
   }
 
   private async load(): Promise<void> {
+    // The server's Date header corrects a device clock that booted in 1970 (DESIGN.md "Time").
+    const head = await fetch('/config.json', { method: 'HEAD', cache: 'no-store' }).catch(() => undefined);
+    const serverTime = head && serverTimeFromHeaders(head.headers);
+    if (serverTime !== undefined) this.clock.observeServer(serverTime);
     const config = await readConfig(location.search).catch(() => undefined);
     const result = config
       ? await loadChannel(config)
@@ -199,11 +212,29 @@ export class CcspPlayer extends LitElement {
     const manifest = this.manifest;
     if (!manifest || !this.isConnected) return;
     const scale = this.timeScale;
-    this.model ??= new SequenceModel(this.items ?? of(manifest.items), {
+    this.model ??= new SequenceModel(this.items ?? this.scheduled(manifest), {
       durationOf: (item) => itemDurationMs(item) * scale,
     });
     this.currentPlay = undefined;
     this.subscription = this.model.playback$.subscribe((p) => this.onPlayback(p));
+  }
+
+  /**
+   * The items the schedule engine allows now, re-evaluated exactly when that changes
+   * (issue 4): opening hours, closures, validity, urgent items that interrupt.
+   */
+  private scheduled(manifest: Manifest): Observable<readonly Item[]> {
+    this.clock.observeSigned(Date.parse(manifest.issued));
+    return scheduleTicks(of(manifest), () => this.trustedNow()).pipe(map((tick) => tick.eligible));
+  }
+
+  /** Trusted time, with the clock skew reflected for anyone watching (`data-clock-skew`, seconds). */
+  private trustedNow(): number {
+    const t = this.clock.now();
+    this.dataset.clockSkew = String(Math.round(t.skewMs / 1000));
+    if (t.implausible) this.dataset.clock = 'implausible';
+    else delete this.dataset.clock;
+    return t.now;
   }
 
   private later(fn: () => void, ms: number): void {
@@ -309,7 +340,7 @@ export class CcspPlayer extends LitElement {
     el.start();
     this.dataset.item = play.item.id;
     // Playing (or stale: an expired manifest keeps playing, DESIGN.md) once an item is on screen.
-    const expired = this.manifest && Date.parse(this.manifest.expires) <= Date.now();
+    const expired = this.manifest && Date.parse(this.manifest.expires) <= this.trustedNow();
     this.setState(expired ? 'stale' : 'playing');
     this.restartProgress(Math.max(0, play.startedAt + play.duration - Date.now()));
     this.dispatchEvent(

@@ -281,7 +281,7 @@ export function manifestPath(outDir: string, channel: string): string {
 }
 
 /** The manifest currently published in outDir for the channel, read without verification. */
-export async function readPublishedManifest(outDir: string, channel: string): Promise<Manifest | undefined> {
+async function readPublishedPayload(outDir: string, channel: string): Promise<unknown> {
   const path = manifestPath(outDir, channel);
   let bytes: Buffer;
   try {
@@ -291,12 +291,31 @@ export async function readPublishedManifest(outDir: string, channel: string): Pr
     throw e;
   }
   try {
-    const parsed = validateManifest(JSON.parse(fromUtf8(decodeEnvelope(bytes).payload)));
-    if (parsed.ok) return parsed.value;
+    return JSON.parse(fromUtf8(decodeEnvelope(bytes).payload)) as unknown;
   } catch {
-    // reported below
+    throw new UserError(`${path} is not a readable manifest; move it away or pass --version`);
   }
-  throw new UserError(`${path} is not a readable manifest; move it away or pass --version`);
+}
+
+/** The manifest currently published for the channel, if it is valid under today's schema. */
+export async function readPublishedManifest(outDir: string, channel: string): Promise<Manifest | undefined> {
+  const payload = await readPublishedPayload(outDir, channel);
+  if (payload === undefined) return undefined;
+  const parsed = validateManifest(payload);
+  if (parsed.ok) return parsed.value;
+  throw new UserError(`${manifestPath(outDir, channel)} is not a valid manifest; move it away or pass --version`);
+}
+
+/**
+ * The version of the manifest currently published, read leniently: one signed by an
+ * older release (before a schema change) still decides the next version number.
+ */
+export async function readPublishedVersion(outDir: string, channel: string): Promise<number | undefined> {
+  const payload = await readPublishedPayload(outDir, channel);
+  if (payload === undefined) return undefined;
+  const version = (payload as { version?: unknown }).version;
+  if (typeof version === 'number' && Number.isSafeInteger(version) && version > 0) return version;
+  throw new UserError(`${manifestPath(outDir, channel)} has no version; move it away or pass --version`);
 }
 
 /** The channel content without what signing sets, to tell whether anything changed. */
@@ -337,15 +356,15 @@ export async function buildManifestBody(
 export async function publishPlaylist(sourcePath: string, options: PublishOptions): Promise<PublishResult> {
   const playlist = await readSourcePlaylist(sourcePath);
   const { body, media } = await buildManifestBody(sourcePath, playlist, options.onProgress);
-  const previous = await readPublishedManifest(options.outDir, playlist.channel).catch((e: unknown) => {
+  const previous = await readPublishedVersion(options.outDir, playlist.channel).catch((e: unknown) => {
     // An unreadable previous manifest only matters when it decides the version.
     if (options.version === undefined) throw e;
     return undefined;
   });
-  const version = options.version ?? (previous?.version ?? 0) + 1;
-  if (previous && version <= previous.version) {
+  const version = options.version ?? (previous ?? 0) + 1;
+  if (previous !== undefined && version <= previous) {
     throw new UserError(
-      `version ${version} is not above the published version ${previous.version} of "${playlist.channel}"; versions only go up`,
+      `version ${version} is not above the published version ${previous} of "${playlist.channel}"; versions only go up`,
     );
   }
   const now = options.now ?? new Date();

@@ -8,7 +8,17 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyManifest, verifyRoot, type Manifest, type VideoItem } from '../../src/core/index.ts';
+import {
+  decodeEnvelope,
+  envelopeToBytes,
+  MANIFEST_PAYLOAD_TYPE,
+  signEnvelope,
+  utf8,
+  verifyManifest,
+  verifyRoot,
+  type Manifest,
+  type VideoItem,
+} from '../../src/core/index.ts';
 import { openDataDir, publishDirectory, type DataDir } from '../../src/server/data-dir.ts';
 import { UserError } from '../../src/server/errors.ts';
 import { copyVerified, hashFile } from '../../src/server/files.ts';
@@ -260,5 +270,22 @@ describe('openDataDir', () => {
     expect(second.manifestKey.publicKey.keyid).toBe(first.manifestKey.publicKey.keyid);
     expect(await readFile(join(dir, 'keys', 'manifest.key.pem'), 'utf8')).toBe(keys);
     expect((await readFile(join(second.publicDir, 'trust', 'root.json'))).equals(rootBytes)).toBe(true);
+  });
+});
+
+describe('a manifest published by an older release', () => {
+  it('is replaced after a schema change, with the next version number', async () => {
+    const data = await openDataDir(await freshDir('data'));
+    const outDir = data.publicDir;
+    await publishPlaylist(SAMPLE, { key: data.manifestKey, outDir, version: 7 });
+    // Make the published payload invalid under today's schema, as a schema change would.
+    const old = JSON.parse(
+      new TextDecoder().decode(decodeEnvelope(await readFile(manifestPath(outDir, CHANNEL))).payload),
+    ) as Record<string, unknown>;
+    delete old.sign;
+    const env = await signEnvelope(MANIFEST_PAYLOAD_TYPE, utf8(JSON.stringify(old)), [data.manifestKey]);
+    await writeFile(manifestPath(outDir, CHANNEL), envelopeToBytes(env));
+    const [result] = await publishDirectory(PLAYLISTS, data);
+    expect(result).toMatchObject({ channel: CHANNEL, version: 8, signed: true });
   });
 });
