@@ -303,7 +303,9 @@ export async function readPublishedManifest(outDir: string, channel: string): Pr
   if (payload === undefined) return undefined;
   const parsed = validateManifest(payload);
   if (parsed.ok) return parsed.value;
-  throw new UserError(`${manifestPath(outDir, channel)} is not a valid manifest; move it away or pass --version`);
+  throw new UserError(
+    `${manifestPath(outDir, channel)} is not a valid manifest; move it away or pass --version`,
+  );
 }
 
 /**
