@@ -16,5 +16,6 @@ export * from './sniff.ts';
 export * from './open-envelope.ts';
 export * from './schedule/index.ts';
 export * from './sign/index.ts';
+export * from './sync/index.ts';
 export * from './sequence.ts';
 export * from './clock-format.ts';

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // core/ runs in Node and in the browser: importing each module under Node must not
 // touch the DOM (Lit's node-imports test does the same for its packages).
-const modules = readdirSync(new URL('../../src/core', import.meta.url)).filter((f) => f.endsWith('.ts'));
+const modules = (readdirSync(new URL('../../src/core', import.meta.url), { recursive: true }) as string[])
+  .filter((f) => f.endsWith('.ts'))
+  .sort();
 const touched: string[] = [];
 const names = ['window', 'document', 'navigator', 'localStorage', 'HTMLElement', 'customElements'] as const;
 
@@ -30,6 +32,9 @@ afterAll(() => {
 describe('src/core under Node', () => {
   it('has modules to check', () => {
     expect(modules.length).toBeGreaterThan(8);
+    expect(modules).toEqual(
+      expect.arrayContaining(['schedule/engine.ts', 'sign/status.ts', 'sync/engine.ts']),
+    );
   });
 
   it.each(modules)('imports %s without window or document', async (file) => {
