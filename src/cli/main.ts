@@ -41,6 +41,7 @@ Usage:
   ccsp-signage sign FILE --key KEY --out DIR [--version N] [--expires-in DAYS]
   ccsp-signage verify ENVELOPE --root root.json [--channel C] [--min-version N] [--fingerprint SHA256]
   ccsp-signage serve [--playlists DIR]     (HOST, PORT, CCSP_DATA_DIR from the environment)
+  ccsp-signage serve --upstream URL --channel C... [--root-fingerprint SHA256]   (a centre's box)
   ccsp-signage sign-token add NAME | remove NAME | list   (tokens for the sign status endpoint)
 
 Keys are PEM files: NAME.key.pem (private, PKCS#8) and NAME.pub.pem (public, SPKI).
@@ -312,8 +313,23 @@ async function signToken(args: string[]) {
 }
 
 async function serveCommand(args: string[]) {
-  const { values } = parse(args, { playlists: { type: 'string' } });
-  await serve({ playlistsDir: typeof values.playlists === 'string' ? values.playlists : 'playlists' });
+  const { values } = parse(args, {
+    playlists: { type: 'string' },
+    upstream: { type: 'string' },
+    channel: { type: 'string', multiple: true },
+    'root-fingerprint': { type: 'string' },
+  });
+  const str = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  if (!values.upstream && (values.channel || values['root-fingerprint'])) {
+    throw new UsageError('--channel and --root-fingerprint go with --upstream');
+  }
+  const upstream = str('upstream');
+  const rootFingerprint = str('root-fingerprint');
+  await serve({
+    playlistsDir: str('playlists') ?? 'playlists',
+    ...(upstream ? { upstream, channels: (values.channel as string[] | undefined) ?? [] } : {}),
+    ...(rootFingerprint ? { rootFingerprint } : {}),
+  });
 }
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {

@@ -11,10 +11,18 @@ import { UserError } from './errors.ts';
 import { ChannelStore } from './channel-store.ts';
 import { powerSource } from './power.ts';
 import { SeqStore } from './sign-endpoint.ts';
+import { FileStore } from './file-store.ts';
+import { startMirror, type MirrorHandle } from './mirror.ts';
 import { readTokens } from './sign-tokens.ts';
 
 export interface ServeOptions {
   playlistsDir: string;
+  /** Mirror this host's channels and media instead of signing local playlists (a centre's box). */
+  upstream?: string;
+  /** The channels to mirror (with `upstream`). */
+  channels?: string[];
+  /** The trust root's fingerprint pinned at provisioning (with `upstream`; else the local root.json). */
+  rootFingerprint?: string;
   dataDir?: string;
   host?: string;
   port?: number;
@@ -59,15 +67,56 @@ export async function serve(options: ServeOptions): Promise<void> {
     throw new UserError(`PORT must be a number from 0 to 65535, not "${portText}"`);
   const distDir = resolve(options.distDir ?? 'dist');
 
-  const data = await openDataDir(dataDir);
-  if (data.created)
-    console.log(`created a development key pair and trust root in ${dataDir} (keep keys/ private)`);
-  const channels = await publishDirectory(options.playlistsDir, data);
-  for (const c of channels)
-    console.log(`channel ${c.channel}: version ${c.version}${c.signed ? ' (signed now)' : ' (unchanged)'}`);
+  const publicDir = join(dataDir, 'public');
+  const channelStore = new ChannelStore(publicDir);
+  let mirror: MirrorHandle | undefined;
+  let channels: string[];
+  let fingerprint: string | undefined;
+  if (options.upstream) {
+    // A centre's box: what the publisher signed, kept on disk; nothing is signed here.
+    let upstream: URL;
+    try {
+      upstream = new URL(options.upstream);
+    } catch {
+      throw new UserError(
+        `--upstream must be a URL such as http://publisher.example:8080/, not "${options.upstream}"`,
+      );
+    }
+    channels = options.channels ?? [];
+    if (channels.length === 0) throw new UserError('--upstream needs at least one --channel to mirror');
+    const rootFile = join(publicDir, 'trust', 'root.json');
+    const haveRoot = await stat(rootFile).then(
+      () => true,
+      () => false,
+    );
+    if (!options.rootFingerprint && !haveRoot) {
+      throw new UserError(
+        '--upstream needs --root-fingerprint (the trust root pinned at provisioning) on first start',
+      );
+    }
+    mirror = await startMirror({
+      upstream,
+      channels,
+      store: new FileStore(publicDir),
+      root: options.rootFingerprint ? { fingerprint: options.rootFingerprint } : { file: rootFile },
+      clock: channelStore.clock,
+      log: (e) => (e.level === 'info' ? console.log : console.warn)(`mirror ${e.channel}: ${e.message}`),
+    });
+    fingerprint = mirror.root.fingerprint;
+    console.log(`mirroring ${channels.join(', ')} from ${upstream.href}`);
+  } else {
+    const data = await openDataDir(dataDir);
+    if (data.created)
+      console.log(`created a development key pair and trust root in ${dataDir} (keep keys/ private)`);
+    const published = await publishDirectory(options.playlistsDir, data);
+    for (const c of published)
+      console.log(`channel ${c.channel}: version ${c.version}${c.signed ? ' (signed now)' : ' (unchanged)'}`);
+    channels = published.map((c) => c.channel);
+    fingerprint = data.root.fingerprint;
+  }
   await ensurePlayerBuilt(distDir);
 
-  const defaultChannel = channels[0]?.channel;
+  const defaultChannel = channels[0];
   let tokens = await readTokens(dataDir);
   // Tokens added with `ccsp-signage sign-token add` are picked up within seconds.
   const reload = setInterval(
@@ -80,11 +129,11 @@ export async function serve(options: ServeOptions): Promise<void> {
   );
   reload.unref();
   const app = buildApp({
-    publicDir: data.publicDir,
+    publicDir,
     distDir,
     defaultChannel,
     sign: {
-      store: new ChannelStore(data.publicDir),
+      store: channelStore,
       seq: await SeqStore.open(dataDir),
       power: powerSource(),
       tokens: () => tokens,
@@ -107,8 +156,8 @@ export async function serve(options: ServeOptions): Promise<void> {
       : '';
   console.log(`\nccsp-signage is serving on ${base}`);
   console.log(`  player       ${base}/`);
-  for (const c of channels) console.log(`  channel      ${base}/channels/${c.channel}/manifest.json`);
-  console.log(`  trust root   ${base}/trust/root.json (fingerprint ${data.root.fingerprint})`);
+  for (const c of channels) console.log(`  channel      ${base}/channels/${c}/manifest.json`);
+  console.log(`  trust root   ${base}/trust/root.json (fingerprint ${fingerprint})`);
   console.log(`  media        ${base}/media/<sha256>.<ext>`);
   console.log(
     `  sign status  ${base}/api/sign/v1/status (and status.txt)${tokens.tokens.length ? ', token required' : ''}`,
@@ -117,7 +166,9 @@ export async function serve(options: ServeOptions): Promise<void> {
   console.log('press Ctrl+C to stop');
 
   const stop = () => {
-    void app.close().then(() => process.exit(0));
+    void Promise.resolve(mirror?.stop())
+      .then(() => app.close())
+      .then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
