@@ -47,8 +47,10 @@ const STATIC_TYPES: Record<string, string> = {
  * while its inode, size and mtime stay the same: an atomic rename gives a new
  * inode, so a republish is seen even where mtime has a 2 s granularity (FAT).
  */
-const smallFiles = new Map<string, { key: string; bytes: Buffer; etag: string }>();
-async function readSmallFile(path: string): Promise<{ bytes: Buffer; etag: string } | undefined> {
+const smallFiles = new Map<string, { key: string; bytes: Buffer; sha256: string; etag: string }>();
+async function readSmallFile(
+  path: string,
+): Promise<{ bytes: Buffer; sha256: string; etag: string } | undefined> {
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) return undefined;
   const key = `${info.ino}:${info.size}:${info.mtimeMs}`;
@@ -56,7 +58,10 @@ async function readSmallFile(path: string): Promise<{ bytes: Buffer; etag: strin
   if (cached?.key === key) return cached;
   const bytes = await readFile(path).catch(() => undefined);
   if (!bytes) return undefined;
-  const entry = { key, bytes, etag: `"${createHash('sha256').update(bytes).digest('hex')}"` };
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  // 128 bits are plenty to tell versions apart, and every poll carries the tag twice
+  // over the metered link (If-None-Match and the 304's ETag).
+  const entry = { key, bytes, sha256, etag: `"${sha256.slice(0, 32)}"` };
   smallFiles.set(path, entry);
   return entry;
 }
@@ -113,7 +118,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     const power = options.sign ? await options.sign.power.read() : 'ok';
     return reply
       .header('cache-control', 'no-cache')
-      .send({ channel: options.defaultChannel ?? null, root: root ? root.etag.slice(1, -1) : null, power });
+      .send({ channel: options.defaultChannel ?? null, root: root ? root.sha256 : null, power });
   });
 
   if (options.sign) registerSignEndpoint(app, options.sign);

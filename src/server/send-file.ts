@@ -43,7 +43,13 @@ export async function sendFile(
     .header('accept-ranges', 'bytes')
     .header('content-type', options.contentType);
 
-  if (noneMatch(request.headers['if-none-match'], options.etag)) return reply.code(304).send();
+  if (noneMatch(request.headers['if-none-match'], options.etag)) {
+    // RFC 9110 §15.4.5: a 304 repeats the validators and caching, nothing else; every
+    // byte counts on a metered link polled all day.
+    reply.removeHeader('content-type');
+    reply.removeHeader('accept-ranges');
+    return reply.code(304).send();
+  }
 
   let start = 0;
   let end = size - 1;
