@@ -142,6 +142,9 @@ export class CcspPlayer extends LitElement {
   /** Skip loading from the origin (the editor's preview and tests set `manifest` directly). */
   @property({ type: Boolean, attribute: 'no-fetch' }) noFetch = false;
 
+  /** Play every item in turn, whatever the schedule says (the editor's item preview, layout tests). */
+  @property({ type: Boolean, attribute: 'no-schedule' }) noSchedule = false;
+
   /** Where media files are loaded from (by default /media/<sha256>.<ext> on the origin). */
   @property({ attribute: false }) resolveMedia: MediaResolver = mediaUrl;
 
@@ -179,7 +182,14 @@ export class CcspPlayer extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('manifest') || changed.has('items') || changed.has('timeScale')) this.model = undefined;
+    if (
+      changed.has('manifest') ||
+      changed.has('items') ||
+      changed.has('timeScale') ||
+      changed.has('noSchedule')
+    ) {
+      this.model = undefined;
+    }
     this.dataset.state = this.playerState;
     if (this.manifest) this.dataset.manifestVersion = String(this.manifest.version);
   }
@@ -212,9 +222,12 @@ export class CcspPlayer extends LitElement {
     const manifest = this.manifest;
     if (!manifest || !this.isConnected) return;
     const scale = this.timeScale;
-    this.model ??= new SequenceModel(this.items ?? this.scheduled(manifest), {
-      durationOf: (item) => itemDurationMs(item) * scale,
-    });
+    this.model ??= new SequenceModel(
+      this.items ?? (this.noSchedule ? of(manifest.items) : this.scheduled(manifest)),
+      {
+        durationOf: (item) => itemDurationMs(item) * scale,
+      },
+    );
     this.currentPlay = undefined;
     this.subscription = this.model.playback$.subscribe((p) => this.onPlayback(p));
   }

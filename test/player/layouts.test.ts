@@ -69,6 +69,8 @@ describe('the built player at 1920×1080, 3840×2160 and 1080×1920', () => {
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`${server.base}/`);
+      // Every item, whatever the hour: the closed-hours card and the urgent notice too.
+      await page.evaluate(() => (document.querySelector('ccsp-player')!.noSchedule = true));
       await page.waitForSelector('ccsp-player[data-state="playing"]', { timeout: 15_000 });
       await page.evaluate(() => document.fonts.ready);
       const ids = await page.evaluate(() =>
