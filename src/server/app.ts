@@ -69,7 +69,13 @@ async function readSmallFile(
 export function buildApp(options: AppOptions): FastifyInstance {
   // HEAD is handled by the same handlers (send-file.ts): Fastify's generated HEAD
   // routes reset Content-Length to 0 for a body-less reply (fastify-static #447).
-  const app = Fastify({ logger: options.logger ?? false, return503OnClosing: true, exposeHeadRoutes: false });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    return503OnClosing: true,
+    exposeHeadRoutes: false,
+    // Sign firmware may send HTTP/1.1 without Host; Node would answer a chunked 400.
+    http: { requireHostHeader: false },
+  });
   app.addHook('onRoute', (route) => {
     if (route.method === 'GET') route.method = ['GET', 'HEAD'];
   });
@@ -127,6 +133,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
     const dist = options.distDir;
     app.get('/*', async (request, reply) => {
       const url = decodeURIComponent(request.url.split('?')[0]!);
+      // An unknown API path is an error, not the player page.
+      if (url.startsWith('/api/')) return reply.code(404).send({ error: 'not found' });
       // Checked before normalize(), which silently clamps "/../x" to "/x" and so never leaves ".." to find.
       if (url.split(/[/\\]/).includes('..')) return reply.code(400).send({ error: 'bad path' });
       const rel = normalize(url === '/' ? '/index.html' : url).replace(/^[/\\]+/, '');

@@ -14,6 +14,8 @@ export class ChannelStore {
     private readonly publicDir: string,
     /** The box's own trusted time: never below the latest signed `issued` it has seen. */
     readonly clock = new TrustedClock(),
+    /** How long a look at the manifest file holds; the sign endpoint is hot. */
+    private readonly recheckMs = 1000,
   ) {}
 
   private async fileKey(path: string): Promise<string | undefined> {
@@ -33,12 +35,19 @@ export class ChannelStore {
     return this.root.root;
   }
 
+  /** When each channel's file was last looked at. */
+  private readonly checked = new Map<string, number>();
+
   /** The channel's manifest if one has been accepted, else undefined. */
   async manifest(channel: string): Promise<Manifest | undefined> {
+    const cached = this.manifests.get(channel);
+    const last = this.checked.get(channel);
+    const now = Date.now();
+    if (cached && last !== undefined && now - last < this.recheckMs && now >= last) return cached.manifest;
+    this.checked.set(channel, now);
     const path = join(this.publicDir, 'channels', channel, 'manifest.json');
     const key = await this.fileKey(path);
-    if (!key) return undefined;
-    const cached = this.manifests.get(channel);
+    if (!key) return cached?.manifest;
     if (cached?.key === key) return cached.manifest;
     const root = await this.trustRoot();
     let manifest: Manifest | undefined;

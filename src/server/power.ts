@@ -15,7 +15,12 @@ export interface PowerSource {
   read(): Promise<PowerState>;
 }
 
-export function powerSource(env: NodeJS.ProcessEnv = process.env, warn = console.warn): PowerSource {
+export function powerSource(
+  env: NodeJS.ProcessEnv = process.env,
+  warn = console.warn,
+  /** How long a reading of the power file holds. */
+  fileCacheMs = 1000,
+): PowerSource {
   const parse = (text: string, from: string): PowerState => {
     const value = text.trim().toLowerCase();
     if (STATES.has(value as PowerState)) return value as PowerState;
@@ -26,12 +31,22 @@ export function powerSource(env: NodeJS.ProcessEnv = process.env, warn = console
   };
   if (env.CCSP_POWER_FILE) {
     const path = env.CCSP_POWER_FILE;
+    // Read at most once a second: the sign endpoint asks on every request.
+    let cached: { at: number; value: Promise<PowerState> } | undefined;
     return {
-      read: () =>
-        readFile(path, 'utf8').then(
-          (text) => parse(text, path),
-          () => 'ok' as const,
-        ),
+      read: () => {
+        const now = Date.now();
+        if (!cached || now - cached.at >= fileCacheMs || now < cached.at) {
+          cached = {
+            at: now,
+            value: readFile(path, 'utf8').then(
+              (text) => parse(text, path),
+              () => 'ok' as const,
+            ),
+          };
+        }
+        return cached.value;
+      },
     };
   }
   if (env.CCSP_POWER_COMMAND) {

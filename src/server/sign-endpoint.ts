@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { fitText, signStatus, type SignContent } from '../core/index.ts';
+import { fitText, signStatus, type Manifest, type PowerState, type SignContent } from '../core/index.ts';
 import type { ChannelStore } from './channel-store.ts';
 import { writeFileAtomic } from './files.ts';
 import type { PowerSource } from './power.ts';
@@ -110,6 +110,27 @@ function send(
   reply.raw.end(request.method === 'HEAD' ? undefined : bytes);
 }
 
+/**
+ * The status computed once and reused until it may change (`valid`), with the
+ * clock fields brought up to date: signStatus runs the schedule engine, and the
+ * endpoint answers every sign of the commune every few seconds.
+ */
+const computed = new Map<string, { manifest: object; power: PowerState; at: number; content: SignContent }>();
+function statusFor(channel: string, manifest: Manifest, now: number, power: PowerState): SignContent {
+  const hit = computed.get(channel);
+  if (hit && hit.manifest === manifest && hit.power === power && now >= hit.at) {
+    const elapsed = Math.floor((now - hit.at) / 1000);
+    const valid = hit.content.valid - elapsed;
+    if (valid > 0) {
+      const { content } = hit;
+      return { ...content, t: content.t + elapsed, valid, poll: Math.max(10, Math.min(content.poll, valid)) };
+    }
+  }
+  const content = signStatus(manifest, now, power);
+  computed.set(channel, { manifest, power, at: now - (now % 1000), content });
+  return content;
+}
+
 export function registerSignEndpoint(app: FastifyInstance, options: SignEndpointOptions): void {
   const handler = (variant: 'json' | 'txt') => async (request: FastifyRequest, reply: FastifyReply) => {
     const query = request.query as Record<string, unknown>;
@@ -123,7 +144,10 @@ export function registerSignEndpoint(app: FastifyInstance, options: SignEndpoint
       if (!tokenMatches(tokens, bearer ?? tk)) {
         const payload =
           variant === 'json' ? JSON.stringify({ v: 1, err: 'auth', t: now }) : `v=1\nerr=auth\nt=${now}\n`;
-        return send(request, reply, 401, type, payload, { 'Cache-Control': 'no-store' });
+        return send(request, reply, 401, type, payload, {
+          'Cache-Control': 'no-store',
+          'WWW-Authenticate': 'Bearer', // RFC 9110 §11.6.1
+        });
       }
     }
     const channel = query.ch ?? options.defaultChannel;
@@ -140,7 +164,7 @@ export function registerSignEndpoint(app: FastifyInstance, options: SignEndpoint
         variant === 'json' ? JSON.stringify({ v: 1, err: 'nodata', t: now }) : `v=1\nerr=nodata\nt=${now}\n`;
       return send(request, reply, 503, type, payload, { 'Retry-After': '60', 'Cache-Control': 'no-store' });
     }
-    const content = signStatus(manifest, options.store.clock.now().now, await options.power.read());
+    const content = statusFor(channel, manifest, options.store.clock.now().now, await options.power.read());
     const b = body(content, options.seq.seqFor(channel, content));
     const etag = `"${b.seq}"`;
     const headers = { ETag: etag, 'Cache-Control': `max-age=${b.poll}, no-transform` };

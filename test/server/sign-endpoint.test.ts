@@ -44,9 +44,9 @@ async function box(
     publicDir: data.publicDir,
     defaultChannel: 'ccsp-lokossa',
     sign: {
-      store: new ChannelStore(data.publicDir, clock),
+      store: new ChannelStore(data.publicDir, clock, 0),
       seq: await SeqStore.open(dir),
-      power: powerSource(options.env ?? {}),
+      power: powerSource(options.env ?? {}, console.warn, 0),
       tokens: () => options.tokens ?? { tokens: [] },
       defaultChannel: 'ccsp-lokossa',
     },
@@ -203,6 +203,7 @@ describe('tokens', () => {
       const { r, body } = await status(b, init);
       expect(r.status).toBe(401);
       expect(body).toEqual({ v: 1, err: 'auth', t: at('2026-12-01T07:59') / 1000 });
+      expect(r.headers.get('www-authenticate')).toBe('Bearer');
     }
     expect((await status(b, { headers: { authorization: `Bearer ${token}` } })).r.status).toBe(200);
     expect((await status(b, {}, `/api/sign/v1/status?tk=${token}`)).r.status).toBe(200);

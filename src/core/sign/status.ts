@@ -18,7 +18,7 @@ export type PowerState = 'ok' | 'eco' | 'crit';
 export type SignMode = 'open' | 'closed' | 'info' | 'off';
 export type SignEffect = 'static' | 'scroll' | 'blink';
 
-/** Every field of the status but `seq`, which the server keeps. In protocol order. */
+/** Every field of the status but `seq`, which the server keeps (sign-endpoint.ts puts them in protocol order). */
 export interface SignContent {
   v: 1;
   t: number;
@@ -129,7 +129,13 @@ function noticeChannel(manifest: Manifest) {
 
 export function signStatus(manifest: Manifest, trustedNow: number, power: PowerState): SignContent {
   const e = eligibleAt(manifest, trustedNow);
-  const change = nextChange(manifest, trustedNow)?.getTime();
+  const { clock } = compile(manifest);
+  let change = nextChange(manifest, trustedNow)?.getTime();
+  // "réouverture demain 8 h" becomes "8 h" at midnight: the text changes then too.
+  if (!eligibleAt(manifest, trustedNow).open && /\{r[ée]ouverture\}/.test(manifest.sign.closed)) {
+    const midnight = clock.instant(clock.parts(trustedNow).day + 1, 0);
+    change = Math.min(change ?? Infinity, midnight);
+  }
   const untilChange = change === undefined ? 86_400 : Math.max(1, Math.ceil((change - trustedNow) / 1000));
   const urgent = e.eligible.find((i) => i.priority === 'urgent');
   // Notices on the sign follow the same schedule rules as items.
@@ -151,14 +157,17 @@ export function signStatus(manifest: Manifest, trustedNow: number, power: PowerS
   const fullBrightness = mode === 'closed' ? 96 : 255;
   const bri =
     mode === 'off' ? 0 : Math.round(fullBrightness * (power === 'ok' ? 1 : power === 'eco' ? 0.5 : 0.25));
-  const fx: SignEffect = urgent ? 'blink' : txt.length > STATIC_MAX ? 'scroll' : 'static';
-  const { clock } = compile(manifest);
+  // An urgent notice blinks when it fits the panel; a longer one must scroll to be read.
+  const fx: SignEffect = txt.length > STATIC_MAX ? 'scroll' : urgent ? 'blink' : 'static';
+  // On battery saving, the sign polls less often (every poll wakes its radio).
+  const pollFactor = power === 'ok' ? 1 : power === 'eco' ? 2 : 4;
   return {
     v: 1,
     t: Math.floor(trustedNow / 1000),
     tz: Math.round(clock.offset(trustedNow) / 1000),
-    // Poll again soon after the next change, but at least every 5 minutes and at most every 10 s.
-    poll: Math.min(300, Math.max(10, untilChange)),
+    // Poll again soon after the next change, but at least every 5 minutes (20 on critical
+    // power) and at most every 10 s.
+    poll: Math.min(300 * pollFactor, Math.max(10, untilChange)),
     valid: Math.min(86_400, untilChange),
     on: mode !== 'off',
     mode,

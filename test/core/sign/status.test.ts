@@ -66,28 +66,45 @@ describe('signStatus', () => {
     }
   });
 
-  it('shows an urgent item as a blinking notice', () => {
-    const m = manifest({
-      items: [
-        ...sampleManifest().items,
-        {
-          id: 'coupure',
-          kind: 'announcement',
-          lang: 'fr',
-          priority: 'urgent',
-          title: 'Coupure d’électricité : démarches reportées',
-          body: 'x',
-          duration: 10,
-          schedule: { from: '2026-12-01', until: '2026-12-01' },
-        },
-      ],
+  it('shows an urgent item as a notice: blinking when it fits, scrolling when it must', () => {
+    const urgent = (id: string, title: string) => ({
+      id,
+      kind: 'announcement' as const,
+      lang: 'fr',
+      priority: 'urgent' as const,
+      title,
+      body: 'x',
+      duration: 10,
+      schedule: { from: '2026-12-01', until: '2026-12-01' },
     });
-    expect(signStatus(m, at('2026-12-01T10:00'), 'ok')).toMatchObject({
+    const long = manifest({
+      items: [...sampleManifest().items, urgent('coupure', 'Coupure d’électricité : démarches reportées')],
+    });
+    expect(signStatus(long, at('2026-12-01T10:00'), 'ok')).toMatchObject({
       mode: 'info',
-      fx: 'blink',
+      fx: 'scroll',
       col: 'FFAB00',
       txt: "Coupure d'electricite : demarches reportees",
     });
+    const short = manifest({ items: [...sampleManifest().items, urgent('alerte', 'ALERTE')] });
+    expect(signStatus(short, at('2026-12-01T10:00'), 'ok')).toMatchObject({
+      mode: 'info',
+      fx: 'blink',
+      spd: 0,
+    });
+  });
+
+  it('polls less often on battery saving', () => {
+    const m = manifest();
+    expect(signStatus(m, at('2026-12-01T20:00'), 'ok').poll).toBe(300);
+    expect(signStatus(m, at('2026-12-01T20:00'), 'eco').poll).toBe(600);
+    expect(signStatus(m, at('2026-12-01T20:00'), 'crit').poll).toBe(1200);
+  });
+
+  it('keeps "demain" valid only until midnight, when it becomes today', () => {
+    const s = signStatus(manifest(), at('2026-12-01T19:00'), 'ok');
+    expect(s.txt).toBe('FERME - reouverture demain 8 h');
+    expect(s.valid).toBe(5 * 3600);
   });
 
   it('adds a sign notice to the open text during its schedule', () => {
