@@ -86,6 +86,10 @@ export interface CompiledChannel<I extends SchedulableItem = SchedulableItem> {
   indexOf: Map<I, number>;
   /** Minutes of the day at which something may change (midnight, windows, hours). */
   dailyMinutes: number[];
+  /** For each such minute, the items with a window starting or ending then. */
+  byMinute: Map<number, number[]>;
+  /** Items whose eligibility depends on the centre being open or closed. */
+  openDependent: number[];
   /** Instants at which something changes once: validity bounds, closure days. */
   absolute: number[];
 }
@@ -145,6 +149,12 @@ export function compile<I extends SchedulableItem>(channel: SchedulableChannel<I
   const minutes = new Set<number>([0]);
   for (const day of hours) for (const [a, b] of day) minutes.add(a).add(b % 1440);
   for (const it of items) for (const [a, b] of it.windows) minutes.add(a).add(b % 1440);
+  const byMinute = new Map<number, number[]>();
+  for (const it of items) {
+    for (const m of new Set(it.windows.flatMap(([a, b]) => [a, b % 1440]))) {
+      byMinute.set(m, [...(byMinute.get(m) ?? []), it.index]);
+    }
+  }
   const absolute = new Set<number>();
   for (const it of items) {
     if (Number.isFinite(it.fromMs)) absolute.add(it.fromMs);
@@ -159,6 +169,8 @@ export function compile<I extends SchedulableItem>(channel: SchedulableChannel<I
     items,
     indexOf: new Map(channel.items.map((item, i) => [item, i])),
     dailyMinutes: [...minutes].sort((a, b) => a - b),
+    byMinute,
+    openDependent: items.filter((it) => it.when !== 'always').map((it) => it.index),
     absolute: [...absolute].sort((a, b) => a - b),
   };
   cache.set(channel, compiled as unknown as CompiledChannel<SchedulableItem>);
@@ -264,6 +276,26 @@ export interface ChangeState<I> {
   urgent: boolean;
   /** 1 at the manifest index of each eligible item. */
   members: Uint8Array;
+  /** 1 for each item its own rules allow, before urgent items take over. */
+  passing: Uint8Array;
+}
+
+/** The state from the items its rules allow: urgent ones, when any, replace the loop. */
+function stateFrom<I extends SchedulableItem>(
+  c: CompiledChannel<I>,
+  passing: Uint8Array,
+  open: boolean,
+): ChangeState<I> {
+  let urgent = false;
+  for (const it of c.items) if (passing[it.index] && it.urgent) urgent = true;
+  const members = new Uint8Array(passing.length);
+  const eligible: I[] = [];
+  for (const it of c.items) {
+    if (!passing[it.index] || (urgent && !it.urgent)) continue;
+    members[it.index] = 1;
+    eligible.push(it.item);
+  }
+  return { eligible, open, urgent, members, passing };
 }
 
 /** eligibleAt without the reasons: what the change detection compares. */
@@ -271,18 +303,36 @@ function stateAt<I extends SchedulableItem>(c: CompiledChannel<I>, ms: number): 
   const cc = c as unknown as CompiledChannel<SchedulableItem>;
   const p = c.clock.parts(ms);
   const open = openAt(cc, p);
-  const passing: CompiledItem<I>[] = [];
-  let urgent = false;
-  for (const it of c.items) {
-    if (reasonFor(cc, it as CompiledItem, ms, p, open) === undefined) {
-      passing.push(it);
-      urgent ||= it.urgent;
-    }
+  const passing = new Uint8Array(c.items.length);
+  for (const it of c.items)
+    if (reasonFor(cc, it as CompiledItem, ms, p, open) === undefined) passing[it.index] = 1;
+  return stateFrom(c, passing, open);
+}
+
+/**
+ * The state at `ms` from the one before, re-evaluating only the items that can
+ * change at that minute (their window edges, and the open-dependent ones when the
+ * centre opens or closes). Returns `prev` itself when nothing moved.
+ */
+function stateAfter<I extends SchedulableItem>(
+  c: CompiledChannel<I>,
+  prev: ChangeState<I>,
+  ms: number,
+  minute: number,
+): ChangeState<I> {
+  const cc = c as unknown as CompiledChannel<SchedulableItem>;
+  const p = c.clock.parts(ms);
+  const open = openAt(cc, p);
+  const affected = c.byMinute.get(minute) ?? [];
+  const all = open === prev.open ? affected : affected.concat(c.openDependent);
+  let passing = prev.passing;
+  for (const index of all) {
+    const ok = reasonFor(cc, c.items[index] as CompiledItem, ms, p, open) === undefined ? 1 : 0;
+    if (ok === passing[index]) continue;
+    if (passing === prev.passing) passing = passing.slice();
+    passing[index] = ok;
   }
-  const chosen = urgent ? passing.filter((it) => it.urgent) : passing;
-  const members = new Uint8Array(c.items.length);
-  for (const it of chosen) members[it.index] = 1;
-  return { eligible: chosen.map((it) => it.item), open, urgent, members };
+  return passing === prev.passing && open === prev.open ? prev : stateFrom(c, passing, open);
 }
 
 function sameState<I>(a: ChangeState<I>, b: ChangeState<I>): boolean {
@@ -306,6 +356,8 @@ export class ChangeWalker<I extends SchedulableItem> {
   private minuteIndex = 0;
   private absoluteIndex: number;
   private state: ChangeState<I>;
+  /** What the last candidate was: a minute of the day, or an absolute event (-1). */
+  private candidateMinute = -1;
   /** Days scanned in a row without a change, for the "never changes again" rule. */
   private quietSince: number;
 
@@ -344,6 +396,7 @@ export class ChangeWalker<I extends SchedulableItem> {
         continue;
       }
       const t = Math.min(periodic, absolute);
+      this.candidateMinute = t === absolute ? -1 : minute;
       if (t === absolute) {
         this.absoluteIndex++;
         // After an absolute event the week may look different: scan a full week again.
@@ -360,8 +413,13 @@ export class ChangeWalker<I extends SchedulableItem> {
       const t = this.nextCandidate();
       if (t === undefined) return undefined;
       this.at = t;
-      const state = stateAt(this.c, t);
-      if (!sameState(state, this.state)) {
+      // Incremental except at midnight (days change), at absolute events (validity,
+      // closures) and near a daylight-saving jump, where local minutes shift.
+      const m = this.candidateMinute;
+      const { clock } = this.c;
+      const steady = m > 0 && clock.offset(t - DAY / 2) === clock.offset(t + DAY / 2);
+      const state = steady ? stateAfter(this.c, this.state, t, m) : stateAt(this.c, t);
+      if (state !== this.state && !sameState(state, this.state)) {
         this.state = state;
         this.quietSince = this.c.clock.parts(t).day;
         return { at: t, state: this.state };

@@ -36,11 +36,12 @@ export const initialPlannerState: PlannerState = { cursor: -1, lastShown: {}, ai
 interface EligiblePlan<I extends SchedulableItem> {
   every: CompiledItem<I>[];
   share: CompiledItem<I>[];
-  /** Items that take turns, by manifest index. */
-  round: CompiledItem<I>[];
+  /** Items that take turns, in manifest order, and their manifest indexes. */
+  round: readonly I[];
+  roundIndex: Int32Array;
 }
 
-/** Sorted once per eligible list: the engine hands out the same array until the next change. */
+/** Built once per eligible list: the engine hands out the same array until the next change. */
 const plans = new WeakMap<readonly SchedulableItem[], EligiblePlan<SchedulableItem>>();
 
 function planOf<I extends SchedulableItem>(
@@ -50,11 +51,26 @@ function planOf<I extends SchedulableItem>(
   const hit = plans.get(eligible);
   if (hit) return hit as unknown as EligiblePlan<I>;
   const compiled = compile(channel);
-  const all = eligible.map((item) => compiled.items[compiled.indexOf.get(item)!]!);
+  const every: CompiledItem<I>[] = [];
+  const share: CompiledItem<I>[] = [];
+  const indexes: number[] = [];
+  for (const item of eligible) {
+    const it = compiled.items[compiled.indexOf.get(item)!]!;
+    if (it.urgent || it.share === undefined) indexes.push(it.index);
+    if (it.urgent) continue;
+    if (it.every !== undefined) every.push(it);
+    if (it.share !== undefined) share.push(it);
+  }
+  indexes.sort((a, b) => a - b);
   const plan: EligiblePlan<I> = {
-    every: all.filter((it) => it.every !== undefined && !it.urgent),
-    share: all.filter((it) => it.share !== undefined && !it.urgent),
-    round: all.filter((it) => it.share === undefined || it.urgent).sort((a, b) => a.index - b.index),
+    every,
+    share,
+    // Eligible lists come in manifest order: without share items they are the round as is.
+    round:
+      share.length === 0 && indexes.length === eligible.length
+        ? eligible
+        : indexes.map((i) => compiled.items[i]!.item),
+    roundIndex: Int32Array.from(indexes),
   };
   plans.set(eligible, plan as unknown as EligiblePlan<SchedulableItem>);
   return plan;
@@ -87,17 +103,17 @@ export function pickNext<I extends SchedulableItem>(
   }
   if (owed && owedBy > 0) return owed.item;
 
-  const round = plan.round;
+  const { round, roundIndex } = plan;
   if (round.length === 0) return owed?.item;
   // First item after the cursor in manifest order (binary search), else wrap around.
   let lo = 0;
   let hi = round.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (round[mid]!.index > state.cursor) hi = mid;
+    if (roundIndex[mid]! > state.cursor) hi = mid;
     else lo = mid + 1;
   }
-  return (round[lo] ?? round[0]!).item;
+  return round[lo] ?? round[0]!;
 }
 
 /** The state after `item` was on screen from `start` to `end` (ms). */
