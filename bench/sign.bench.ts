@@ -13,15 +13,13 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { freePort, startServeWithoutPlayer, stopServe } from '../test/server/serve-process.ts';
 import { target, type Bench, type BenchRow } from './harness.ts';
 
-const REPO = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(REPO, 'bin', 'ccsp-signage.mjs');
 const PATH = '/api/sign/v1/status';
 const WRK_ARGS = ['-t1', '-c16', '-d5s', '--latency'];
 const WARM_UP_ARGS = ['-t1', '-c16', '-d1s'];
@@ -31,15 +29,6 @@ interface Load {
   p99Ms: number;
   /** wrk's "Non-2xx or 3xx responses" and socket errors, which would void the figure. */
   errors: number;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
@@ -54,31 +43,6 @@ function ensureTools(): string[] {
     { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } },
   );
   return missing();
-}
-
-/** `ccsp-signage serve` on the sample playlists, from a scratch folder with a stand-in player page. */
-function startServer(cwd: string, dataDir: string, port: number): Promise<ChildProcess> {
-  mkdirSync(join(cwd, 'dist'), { recursive: true });
-  writeFileSync(join(cwd, 'dist', 'index.html'), '<!doctype html><title>ccsp</title>\n');
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--playlists', join(REPO, 'playlists')], {
-      cwd,
-      env: { ...process.env, CCSP_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 60_000);
-    const onData = (d: Buffer) => {
-      output += d.toString();
-      if (output.includes('press Ctrl+C to stop')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
-  });
 }
 
 /**
@@ -155,15 +119,6 @@ http {
   throw new Error(`nginx did not start:\n${log}`);
 }
 
-const stop = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    // Killed by a signal, a child has a signalCode and no exitCode; it will not exit again.
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.removeAllListeners('exit');
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-
 /** GET over a fresh connection: status, headers and body bytes. */
 function get(url: string): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
   return new Promise((resolve, reject) => {
@@ -223,7 +178,12 @@ const bench: Bench = {
     const missing = ensureTools();
     const work = mkdtempSync(join(tmpdir(), 'ccsp-bench-sign-'));
     const port = await freePort();
-    const server = await startServer(join(work, 'cwd'), join(work, 'data'), port);
+    const server = (
+      await startServeWithoutPlayer(join(work, 'cwd'), {
+        CCSP_DATA_DIR: join(work, 'data'),
+        PORT: String(port),
+      })
+    ).child;
     const children: ChildProcess[] = [server];
     try {
       const url = `http://127.0.0.1:${port}${PATH}`;
@@ -277,7 +237,7 @@ const bench: Bench = {
       const bare = await startBareNode(sample.body, barePort);
       children.push(bare);
       const bareLoad = wrk(`http://127.0.0.1:${barePort}/`);
-      await stop(bare);
+      await stopServe(bare);
       rows.push(
         {
           case: 'reference: bare node:http, the same bytes, Connection: close',
@@ -317,7 +277,7 @@ const bench: Bench = {
       );
       return rows;
     } finally {
-      for (const child of children.reverse()) await stop(child);
+      for (const child of children.reverse()) await stopServe(child);
       rmSync(work, { recursive: true, force: true });
     }
   },

@@ -1,60 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eligibleAt, verifyManifest, verifyRoot, type Manifest } from '../../src/core/index.ts';
-import { BIN, REPO } from '../cli/run-cli.ts';
+import { freePort, startServe, stopServe, type ServeProcess } from './serve-process.ts';
 import { CHROME_PATH, CHROMIUM_ARGS } from '../chromium.mjs';
 
 // `npm start` end to end: the real command, a real port on 127.0.0.1, and the
 // built player in real Chromium verifying the channel with WebCrypto.
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function start(dataDir: string, port: number): Promise<{ child: ChildProcess; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve'], {
-      cwd: REPO,
-      env: { ...process.env, CCSP_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 90_000);
-    const onData = (d: Buffer) => {
-      output += d.toString();
-      if (output.includes('press Ctrl+C to stop')) {
-        clearTimeout(timer);
-        resolve({ child, output });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
-  });
-}
-
-const stop = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-
 describe('ccsp-signage serve (npm start)', () => {
   let dataDir: string;
   let port: number;
   let base: string;
-  let server: { child: ChildProcess; output: string };
+  let server: ServeProcess;
   let browser: Browser | undefined;
   let manifest: Manifest | undefined;
 
@@ -62,17 +22,17 @@ describe('ccsp-signage serve (npm start)', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'ccsp-serve-'));
     port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    server = await start(dataDir, port);
+    server = await startServe({ env: { CCSP_DATA_DIR: dataDir, PORT: String(port) } });
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    if (server) await stop(server.child);
+    if (server) await stopServe(server.child);
   });
 
   it('creates its keys at first run, keeps them private and prints the URLs', () => {
-    expect(server.output).toContain('created a development key pair and trust root');
-    expect(server.output).toContain(`${base}/channels/ccsp-lokossa/manifest.json`);
+    expect(server.output()).toContain('created a development key pair and trust root');
+    expect(server.output()).toContain(`${base}/channels/ccsp-lokossa/manifest.json`);
     expect(statSync(join(dataDir, 'keys', 'manifest.key.pem')).mode & 0o777).toBe(0o600);
   });
 
@@ -120,9 +80,9 @@ describe('ccsp-signage serve (npm start)', () => {
   }, 60_000);
 
   it('keeps the version when restarted on unchanged playlists', async () => {
-    await stop(server.child);
-    server = await start(dataDir, port);
-    expect(server.output).toContain('channel ccsp-lokossa: version 1 (unchanged)');
-    expect(server.output).not.toContain('created a development key pair');
+    await stopServe(server.child);
+    server = await startServe({ env: { CCSP_DATA_DIR: dataDir, PORT: String(port) } });
+    expect(server.output()).toContain('channel ccsp-lokossa: version 1 (unchanged)');
+    expect(server.output()).not.toContain('created a development key pair');
   }, 120_000);
 });

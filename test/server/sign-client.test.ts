@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, REPO, cli } from '../cli/run-cli.ts';
+import { REPO, cli } from '../cli/run-cli.ts';
+import { freePort, startServeWithoutPlayer, stopServe } from './serve-process.ts';
 
 // The sign's side of docs/sign-protocol.md against the real `ccsp-signage serve`:
 // the reference C client (examples/sign-client), `curl --http1.0`, and a raw
@@ -38,51 +39,6 @@ function run(command: string, args: string[], install: string): Promise<Run> {
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/**
- * `ccsp-signage serve` on the sample playlists, as in serve.test.ts, but from a
- * scratch folder holding a stand-in dist/index.html: the sign needs no player, and
- * so this never runs a vite build into the checkout's dist/ beside serve.test.ts.
- */
-function start(cwd: string, dataDir: string, port: number): Promise<ChildProcess> {
-  mkdirSync(join(cwd, 'dist'), { recursive: true });
-  writeFileSync(join(cwd, 'dist', 'index.html'), '<!doctype html><title>ccsp</title>\n');
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--playlists', join(REPO, 'playlists')], {
-      cwd,
-      env: { ...process.env, CCSP_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 60_000);
-    const onData = (d: Buffer) => {
-      output += d.toString();
-      if (output.includes('press Ctrl+C to stop')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
-  });
-}
-
-const stop = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
 
 /** Sends raw bytes and reads everything until the server closes the connection. */
 function rawExchange(port: number, request: string): Promise<Buffer> {
@@ -204,11 +160,13 @@ describe('the sign protocol from the firmware side (real server)', () => {
     dataDir = join(work, 'data');
     port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    server = await start(join(work, 'cwd'), dataDir, port);
+    server = (
+      await startServeWithoutPlayer(join(work, 'cwd'), { CCSP_DATA_DIR: dataDir, PORT: String(port) })
+    ).child;
   }, 90_000);
 
   afterAll(async () => {
-    if (server) await stop(server);
+    if (server) await stopServe(server);
     rmSync(work, { recursive: true, force: true });
   });
 
