@@ -1,4 +1,6 @@
-import { defineConfig } from 'vite';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vite';
 
 // The player is built from index.html. Lit decorators use TypeScript's legacy
 // form (tsconfig experimentalDecorators), which Vite 8's Oxc transform lowers;
@@ -7,7 +9,34 @@ import { defineConfig } from 'vite';
 // to a running `npm start` (127.0.0.1:8080, or CCSP_DEV_BACKEND).
 const backend = process.env.CCSP_DEV_BACKEND ?? 'http://127.0.0.1:8080';
 
+/**
+ * Builds src/player/sw.ts as /sw.js (the scope of a service worker is its own
+ * folder, so it must sit at the root) and prepends the list of the build's files
+ * for it to cache at install; the list's hash names the cache, so a new build
+ * gets a new cache and a changed sw.js, which the browser installs.
+ */
+function serviceWorker(): Plugin {
+  const entry = fileURLToPath(new URL('src/player/sw.ts', import.meta.url));
+  return {
+    name: 'ccsp-service-worker',
+    apply: 'build',
+    buildStart() {
+      this.emitFile({ type: 'chunk', id: entry, fileName: 'sw.js' });
+    },
+    generateBundle(_options, bundle) {
+      const sw = bundle['sw.js'];
+      if (sw?.type !== 'chunk') return;
+      const files = Object.keys(bundle)
+        .filter((f) => f !== 'sw.js' && f !== 'index.html' && !f.startsWith('.'))
+        .sort();
+      const id = createHash('sha256').update(files.join('\n')).digest('hex').slice(0, 16);
+      sw.code = `self.__CCSP_BUILD = ${JSON.stringify({ id, files })};\n${sw.code}`;
+    },
+  };
+}
+
 export default defineConfig({
+  plugins: [serviceWorker()],
   build: {
     target: 'es2022',
     outDir: 'dist',

@@ -5,9 +5,13 @@ import {
   DEFAULT_TIMEZONE,
   scheduleTicks,
   serverTimeFromHeaders,
+  startSync,
   TrustedClock,
   type Item,
   type Manifest,
+  type SyncHandle,
+  type SyncState,
+  type TrustRoot,
 } from '../core/index.ts';
 import { itemDurationMs, SequenceModel, type Play, type Playback } from '../core/sequence.ts';
 import './ccsp-announcement.ts';
@@ -22,7 +26,8 @@ import type { CcspVideo } from './ccsp-video.ts';
 import type { CcspWelcome } from './ccsp-welcome.ts';
 import { CcspItemErrorEvent, CcspItemStartEvent } from './events.ts';
 import type { CcspItemBase } from './item-base.ts';
-import { loadChannel, readConfig } from './load-channel.ts';
+import { BrowserStore, requestPersistence } from './browser-store.ts';
+import { loadChannel, openChannel, windowFetcher } from './load-channel.ts';
 import { mediaUrl, type MediaResolver } from './media-url.ts';
 import { screenStyles } from './styles.ts';
 
@@ -47,8 +52,13 @@ interface Layer {
  * name, the clock, a progress bar and the ticker. When nothing can be played it
  * shows the welcome card, never an empty page, an error page or a spinner.
  *
+ * Loading itself, it starts at once from the last manifest the sync engine kept
+ * in the browser (issue 5: IndexedDB and the Cache API, browser-store.ts), then
+ * syncs with the origin; the service worker (sw.ts) serves media from that cache.
+ *
  * It reflects `data-state` (`loading`, `playing`, `stale`, `no-content`),
- * `data-item` (id of the item on screen) and `data-manifest-version`.
+ * `data-item` (id of the item on screen), `data-manifest-version`, and the sync
+ * engine's `data-sync` (phase) and `data-sync-error` (kind of the last error).
  * Events: `ccsp-item-start`, `ccsp-item-error` (see events.ts). docs/player.md.
  */
 @customElement('ccsp-player')
@@ -127,6 +137,9 @@ export class CcspPlayer extends LitElement {
   private firstPainted = false;
   /** max(device clock, signed time), corrected by the server's Date header. */
   private readonly clock = new TrustedClock();
+  private sync: SyncHandle | undefined;
+  private syncSubscriptions: Subscription[] = [];
+  private listeners: AbortController | undefined;
 
   @query('.stage') private stage!: HTMLDivElement;
   @query('.bar') private bar!: HTMLDivElement;
@@ -174,6 +187,7 @@ export class CcspPlayer extends LitElement {
     super.disconnectedCallback();
     this.subscription?.unsubscribe();
     this.subscription = undefined;
+    this.stopSync();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     clearTimeout(this.prepareTimer);
@@ -200,21 +214,71 @@ export class CcspPlayer extends LitElement {
 
   private async load(): Promise<void> {
     // The server's Date header corrects a device clock that booted in 1970 (DESIGN.md "Time").
-    const head = await fetch('/config.json', { method: 'HEAD', cache: 'no-store' }).catch(() => undefined);
+    const head = await fetch('/config.json', {
+      method: 'HEAD',
+      cache: 'no-store',
+      signal: AbortSignal.timeout(3000),
+    }).catch(() => undefined);
     const serverTime = head && serverTimeFromHeaders(head.headers);
     if (serverTime !== undefined) this.clock.observeServer(serverTime);
-    const config = await readConfig(location.search).catch(() => undefined);
-    const result = config
-      ? await loadChannel(config)
-      : ({ ok: false, reason: 'config', message: 'no channel and root in the URL or /config.json' } as const);
-    if (!this.isConnected || this.manifest) return;
-    if (result.ok) {
-      this.manifest = result.manifest;
+    const store = new BrowserStore();
+    void requestPersistence();
+    const opened = await openChannel(location.search, store);
+    if (!this.isConnected || this.manifest || this.sync) return;
+    if (!opened.ok) {
+      console.warn('ccsp-player: channel not loaded, retrying in 30 s', opened);
+      this.showWelcome();
+      this.later(() => void this.load(), 30_000);
       return;
     }
-    console.warn('ccsp-player: channel not loaded, retrying in 30 s', result);
-    this.showWelcome();
-    this.later(() => void this.load(), 30_000);
+    const sync = this.startSync(opened.config.channel, opened.root, store);
+    await sync.ready;
+    if (this.manifest || this.sync !== sync) return;
+    // First start: nothing kept yet. Play from the network while the engine fills the store;
+    // if that fails too, the engine's first commit brings the channel.
+    const result = await loadChannel(opened.config);
+    if (result.ok) this.adopt(result.manifest);
+    else console.warn('ccsp-player: channel not loaded, waiting for the sync engine', result);
+  }
+
+  /** The engine plays from the store at once, then polls the origin (issue 5, docs/offline.md). */
+  private startSync(channel: string, root: TrustRoot, store: BrowserStore): SyncHandle {
+    const sync = startSync({
+      channel,
+      baseUrl: `${location.origin}/`,
+      root,
+      fetcher: windowFetcher,
+      store,
+      log: (e) => (e.level === 'info' ? undefined : console.warn(`ccsp-player sync: ${e.message}`)),
+    });
+    this.sync = sync;
+    this.syncSubscriptions = [
+      sync.manifest$.subscribe((m) => {
+        if (m) this.adopt(m);
+      }),
+      sync.state$.subscribe((s) => {
+        this.dataset.sync = s.phase;
+        if (s.lastError) this.dataset.syncError = s.lastError.kind;
+        else delete this.dataset.syncError;
+      }),
+    ];
+    this.listeners = new AbortController();
+    window.addEventListener('online', () => sync.pollNow(), { signal: this.listeners.signal });
+    return sync;
+  }
+
+  private stopSync(): void {
+    this.listeners?.abort();
+    this.listeners = undefined;
+    this.syncSubscriptions.forEach((s) => s.unsubscribe());
+    this.syncSubscriptions = [];
+    void this.sync?.stop();
+    this.sync = undefined;
+  }
+
+  /** A newer manifest replaces the one playing; the same version again changes nothing. */
+  private adopt(manifest: Manifest): void {
+    if (!this.manifest || manifest.version > this.manifest.version) this.manifest = manifest;
   }
 
   private subscribe(): void {
@@ -441,6 +505,11 @@ export class CcspPlayer extends LitElement {
     if (layer === this.prepared) this.dropPrepared();
     this.reportFailure(e.detail.itemId, e.detail.reason, e.detail.message);
   };
+
+  /** The sync engine's state when the player loads its channel itself (status overlay, heartbeat). */
+  get syncState(): SyncState | undefined {
+    return this.sync?.state;
+  }
 
   /** Shows this item now (editor preview, tests), then continues the loop after it. */
   jump(itemId: string): void {

@@ -3,7 +3,15 @@
  * verifies them with the core functions. Which channel, and which root to pin,
  * come from the URL (`?channel=…&root=<sha256>`) or else from /config.json.
  */
-import { verifyManifest, verifyRoot, type Manifest, type VerifyError } from '../core/index.ts';
+import {
+  verifyManifest,
+  verifyRoot,
+  type Fetcher,
+  type Manifest,
+  type SyncStore,
+  type TrustRoot,
+  type VerifyError,
+} from '../core/index.ts';
 
 export interface ChannelConfig {
   channel: string;
@@ -58,4 +66,62 @@ export async function loadChannel(
   if (result.status === 'accepted') return { ok: true, manifest: result.manifest };
   if (result.status === 'rejected') return { ok: false, reason: 'rejected', error: result.error };
   return { ok: false, reason: 'config', message: 'unexpected unchanged result' };
+}
+
+/**
+ * The sync engine's Fetcher over window.fetch. `no-store`: the engine sends its
+ * own If-None-Match and must see the 304 itself, not a copy from the HTTP cache.
+ */
+export const windowFetcher: Fetcher = (url, init) =>
+  fetch(url, { headers: init.headers, signal: init.signal, cache: 'no-store' });
+
+/** How long the origin may take to give /config.json before the kept configuration is used. */
+const CONFIG_TIMEOUT_MS = 3000;
+
+/** The record under which the player keeps its channel and trust root, for a start without network. */
+export const CONFIG_RECORD = 'player-config';
+
+interface KeptConfig extends ChannelConfig {
+  /** The root.json bytes whose SHA-256 is `root`. */
+  rootBytes: Uint8Array;
+}
+
+export type OpenResult =
+  | { ok: true; config: ChannelConfig; root: TrustRoot }
+  | { ok: false; reason: 'config' | 'network'; message: string }
+  | { ok: false; reason: 'rejected'; error: VerifyError };
+
+/**
+ * The channel to sync and its verified trust root (issue 5 "At boot"): from the
+ * URL or /config.json and /trust/root.json when the origin answers, else from
+ * what the store kept at the last start. A root is always checked against the
+ * pinned fingerprint, kept or not.
+ */
+export async function openChannel(
+  search: string,
+  store: SyncStore,
+  fetchImpl: typeof fetch = fetch,
+): Promise<OpenResult> {
+  const kept = (await store.getRecord(CONFIG_RECORD).catch(() => undefined)) as KeptConfig | undefined;
+  const timed: typeof fetch = (input, init) =>
+    fetchImpl(input, { ...init, signal: AbortSignal.timeout(CONFIG_TIMEOUT_MS) });
+  const asked = await readConfig(search, timed).catch(() => undefined);
+  const config = asked ?? (kept && { channel: kept.channel, root: kept.root });
+  if (!config)
+    return { ok: false, reason: 'config', message: 'no channel and root in the URL or /config.json' };
+  let rootBytes = kept?.root === config.root ? kept.rootBytes : undefined;
+  if (!rootBytes) {
+    try {
+      rootBytes = await bytesOf('/trust/root.json', timed);
+    } catch (e) {
+      return { ok: false, reason: 'network', message: (e as Error).message };
+    }
+  }
+  const root = await verifyRoot(rootBytes, { fingerprint: config.root });
+  if (!root.ok) return { ok: false, reason: 'rejected', error: root.error };
+  if (kept?.channel !== config.channel || kept.root !== config.root) {
+    const record: KeptConfig = { ...config, rootBytes };
+    await store.putRecord(CONFIG_RECORD, record).catch(() => undefined);
+  }
+  return { ok: true, config, root: root.root };
 }
