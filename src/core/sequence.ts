@@ -28,6 +28,8 @@ import {
   type Subscription,
 } from 'rxjs';
 import type { Item } from './manifest-schema.ts';
+import type { SchedulableChannel } from './schedule/engine.ts';
+import { initialPlannerState, pickNext, recordPlay, type PlannerState } from './schedule/planner.ts';
 
 /** Effective duration of an item in milliseconds: a video plays min(duration, maxDuration). */
 export function itemDurationMs(item: Item): number {
@@ -43,6 +45,12 @@ export interface SequenceOptions {
   setAsideMs: number;
   /** Duration of an item in milliseconds (tests and benchmarks shorten it). */
   durationOf: (item: Item) => number;
+  /**
+   * The channel whose schedule rules choose the next item (`every`, `share`), with
+   * the same policy as the editor's timeline (schedule/planner.ts). Without it,
+   * items take turns in list order.
+   */
+  channel?: SchedulableChannel<Item> | undefined;
 }
 
 export const DEFAULT_SEQUENCE_OPTIONS: SequenceOptions = {
@@ -82,6 +90,8 @@ export interface SequenceState {
   skipOnce: readonly string[];
   /** The last `play` number given out. */
   plays: number;
+  /** The turn-taking state of the schedule planner (used with `options.channel`). */
+  planner: PlannerState;
 }
 
 export type SequenceEvent =
@@ -103,6 +113,7 @@ export const INITIAL_SEQUENCE_STATE: SequenceState = {
   failures: {},
   skipOnce: [],
   plays: 0,
+  planner: initialPlannerState,
 };
 
 function playable(state: SequenceState, item: Item, at: number): boolean {
@@ -112,15 +123,22 @@ function playable(state: SequenceState, item: Item, at: number): boolean {
 
 /**
  * The first playable item after `from` (exclusive), wrapping around and ending
- * with `from` itself, so that a single-item list loops on its item.
+ * with `from` itself, so that a single-item list loops on its item. With a
+ * channel, the schedule planner chooses among the playable items instead.
  */
 function pick(
   state: SequenceState,
   from: number,
   at: number,
   skip: readonly string[],
+  options: SequenceOptions,
 ): { index: number; item: Item } | undefined {
   const n = state.items.length;
+  if (options.channel) {
+    const candidates = state.items.filter((item) => playable(state, item, at) && !skip.includes(item.id));
+    const item = pickNext(options.channel, state.planner, candidates, at);
+    return item ? { index: state.items.indexOf(item), item } : undefined;
+  }
   for (let step = 1; step <= n; step++) {
     const index = (((from + step) % n) + n) % n;
     const item = state.items[index]!;
@@ -130,8 +148,8 @@ function pick(
 }
 
 /** Recomputes `next`: what would play if the current item ended now. */
-function withNext(state: SequenceState, at: number): SequenceState {
-  const found = state.current ? pick(state, state.index, at, state.skipOnce) : undefined;
+function withNext(state: SequenceState, at: number, options: SequenceOptions): SequenceState {
+  const found = state.current ? pick(state, state.index, at, state.skipOnce, options) : undefined;
   const next = found?.item;
   return next === state.next ? state : { ...state, next };
 }
@@ -142,7 +160,7 @@ function withNext(state: SequenceState, at: number): SequenceState {
  * When only skip-once items are left, they are tried again rather than going idle.
  */
 function advance(state: SequenceState, from: number, at: number, options: SequenceOptions): SequenceState {
-  const found = pick(state, from, at, state.skipOnce) ?? pick(state, from, at, []);
+  const found = pick(state, from, at, state.skipOnce, options) ?? pick(state, from, at, [], options);
   const cleared: SequenceState = { ...state, skipOnce: [] };
   if (!found) return { ...cleared, current: undefined, index: -1, next: undefined };
   return start(cleared, found.index, found.item, at, options);
@@ -157,7 +175,10 @@ function start(
 ): SequenceState {
   const play = state.plays + 1;
   const current: Play = { play, item, startedAt: at, duration: Math.max(0, options.durationOf(item)) };
-  return withNext({ ...state, current, index, plays: play }, at);
+  const planner = options.channel
+    ? recordPlay(options.channel, state.planner, item, at, at + current.duration)
+    : state.planner;
+  return withNext({ ...state, current, index, plays: play, planner }, at, options);
 }
 
 export function reduceSequence(
@@ -179,7 +200,7 @@ export function reduceSequence(
       if (index < 0) return advance(updated, state.index - 1, event.at, options);
       // Still eligible: it finishes, and the loop continues in the new list. A
       // changed item (same id, new content) keeps playing as it started.
-      return withNext({ ...updated, index }, event.at);
+      return withNext({ ...updated, index }, event.at, options);
     }
     case 'ended': {
       if (state.current?.play !== event.play) return state;
@@ -201,10 +222,10 @@ export function reduceSequence(
         record.setAsideUntil === undefined && !state.skipOnce.includes(event.id)
           ? [...state.skipOnce, event.id]
           : state.skipOnce;
-      return withNext({ ...failed, skipOnce }, event.at);
+      return withNext({ ...failed, skipOnce }, event.at, options);
     }
     case 'tick': {
-      if (state.current) return withNext(state, event.at);
+      if (state.current) return withNext(state, event.at, options);
       return state.items.length > 0 ? advance(state, -1, event.at, options) : state;
     }
     case 'jump': {

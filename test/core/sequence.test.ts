@@ -228,3 +228,45 @@ describe('SequenceModel (virtual time)', () => {
     });
   });
 });
+
+describe('with the schedule planner (options.channel)', () => {
+  const often: Item = { ...note('often', 10), schedule: { until: '2099-12-31', when: 'always', every: 1 } };
+  const items = [note('n1', 15), note('n2', 15), note('n3', 15), note('n4', 15), note('n5', 15), often];
+  const channel = { timezone: 'Africa/Porto-Novo', hours: [], items };
+  const options = { ...DEFAULT_SEQUENCE_OPTIONS, channel };
+
+  it('shows an `every` item at least every N minutes, as the editor timeline does', () => {
+    let state = reduceSequence(INITIAL_SEQUENCE_STATE, { type: 'items', items, at: 0 }, options);
+    const starts: { id: string; at: number }[] = [];
+    for (let i = 0; i < 60 && state.current; i++) {
+      const { current } = state;
+      starts.push({ id: current.item.id, at: current.startedAt });
+      state = reduceSequence(
+        state,
+        { type: 'ended', play: current.play, at: current.startedAt + current.duration },
+        options,
+      );
+    }
+    const shown = starts.filter((s) => s.id === 'often').map((s) => s.at);
+    expect(shown[0]).toBe(0); // due at once
+    const gaps = shown.slice(1).map((t, i) => t - shown[i]!);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(60_000 + 15_000);
+    // The others still take turns in manifest order.
+    expect(
+      starts
+        .filter((s) => s.id !== 'often')
+        .slice(0, 5)
+        .map((s) => s.id),
+    ).toEqual(['n1', 'n2', 'n3', 'n4', 'n5']);
+  });
+
+  it('without a channel, items take turns in list order and `every` is not applied', () => {
+    let state = reduceSequence(INITIAL_SEQUENCE_STATE, { type: 'items', items, at: 0 });
+    const ids: string[] = [];
+    for (let i = 0; i < 6 && state.current; i++) {
+      ids.push(state.current.item.id);
+      state = reduceSequence(state, { type: 'ended', play: state.current.play, at: 0 });
+    }
+    expect(ids).toEqual(['n1', 'n2', 'n3', 'n4', 'n5', 'often']);
+  });
+});

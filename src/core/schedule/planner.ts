@@ -5,7 +5,8 @@
  * - Urgent items: when any is eligible the engine makes only urgent items eligible;
  *   they take turns and repeat until they end.
  * - `every` N minutes: an item not shown for N minutes (or not yet) goes first, the
- *   most overdue of them first. It also takes its normal turn in the loop.
+ *   most overdue of them first. It leaves the round, so it comes back every N
+ *   minutes and the round keeps its order.
  * - `share`: an item kept to a share of the airtime; it plays when it is owed time
  *   (share × airtime so far − its own airtime > 0), and is not in the round.
  * - Everything else takes turns in manifest order.
@@ -56,7 +57,7 @@ function planOf<I extends SchedulableItem>(
   const indexes: number[] = [];
   for (const item of eligible) {
     const it = compiled.items[compiled.indexOf.get(item)!]!;
-    if (it.urgent || it.share === undefined) indexes.push(it.index);
+    if (it.urgent || (it.share === undefined && it.every === undefined)) indexes.push(it.index);
     if (it.urgent) continue;
     if (it.every !== undefined) every.push(it);
     if (it.share !== undefined) share.push(it);
@@ -104,7 +105,17 @@ export function pickNext<I extends SchedulableItem>(
   if (owed && owedBy > 0) return owed.item;
 
   const { round, roundIndex } = plan;
-  if (round.length === 0) return owed?.item;
+  if (round.length === 0) {
+    // Nothing takes turns: the share item most owed, else the `every` item due soonest.
+    if (owed) return owed.item;
+    let soonest: CompiledItem<I> | undefined;
+    for (const it of plan.every) {
+      const dueAt = (state.lastShown[it.item.id] ?? -Infinity) + it.every! * 60_000;
+      if (!soonest || dueAt < (state.lastShown[soonest.item.id] ?? -Infinity) + soonest.every! * 60_000)
+        soonest = it;
+    }
+    return soonest?.item;
+  }
   // First item after the cursor in manifest order (binary search), else wrap around.
   let lo = 0;
   let hi = round.length;
@@ -129,7 +140,7 @@ export function recordPlay<I extends SchedulableItem>(
   if (!it) return state;
   const seconds = (end - start) / 1000;
   return {
-    cursor: it.share === undefined || it.urgent ? it.index : state.cursor,
+    cursor: it.urgent || (it.share === undefined && it.every === undefined) ? it.index : state.cursor,
     lastShown: it.every === undefined ? state.lastShown : { ...state.lastShown, [item.id]: start },
     airtime:
       it.share === undefined
