@@ -17,6 +17,7 @@ import { itemDurationMs, SequenceModel, type Play, type Playback } from '../core
 import './ccsp-announcement.ts';
 import './ccsp-clock.ts';
 import './ccsp-explainer.ts';
+import './ccsp-status.ts';
 import './ccsp-ticker.ts';
 import './ccsp-video.ts';
 import './ccsp-welcome.ts';
@@ -145,6 +146,11 @@ export class CcspPlayer extends LitElement {
   @query('.bar') private bar!: HTMLDivElement;
 
   @state() private playerState: PlayerState = 'loading';
+  /** What the status overlay shows (`<ccsp-status>`): the engine's state and the clock skew. */
+  @state() private status: { sync: SyncState | undefined; skewMs: number | undefined } = {
+    sync: undefined,
+    skewMs: undefined,
+  };
 
   /** The verified manifest to play; set by the element itself from its origin, or by a host page. */
   @property({ attribute: false }) manifest: Manifest | undefined;
@@ -260,6 +266,7 @@ export class CcspPlayer extends LitElement {
         this.dataset.sync = s.phase;
         if (s.lastError) this.dataset.syncError = s.lastError.kind;
         else delete this.dataset.syncError;
+        this.status = { sync: s, skewMs: this.clock.now().skewMs };
       }),
     ];
     this.listeners = new AbortController();
@@ -290,6 +297,8 @@ export class CcspPlayer extends LitElement {
       this.items ?? (this.noSchedule ? of(manifest.items) : this.scheduled(manifest)),
       {
         durationOf: (item) => itemDurationMs(item) * scale,
+        // The turns follow the schedule's `every`/`share` rules, as the editor's timeline does.
+        channel: this.items || this.noSchedule ? undefined : manifest,
       },
     );
     this.currentPlay = undefined;
@@ -527,6 +536,7 @@ export class CcspPlayer extends LitElement {
       <div class="stage" @ccsp-item-error=${this.onItemError}></div>
       <div class="progress" aria-hidden="true"><div class="bar"></div></div>
       <footer><ccsp-ticker .lines=${m?.ticker ?? []}></ccsp-ticker></footer>
+      <ccsp-status .state=${this.status.sync} .skewMs=${this.status.skewMs}></ccsp-status>
     `;
   }
 }

@@ -30,6 +30,8 @@ export interface PlannerState {
   /** Seconds on screen of each `share` item, and of everything together. */
   airtime: Readonly<Record<string, number>>;
   total: number;
+  /** When the first item was played (ms): an `every` item not yet shown falls due N minutes after. */
+  since?: number | undefined;
 }
 
 export const initialPlannerState: PlannerState = { cursor: -1, lastShown: {}, airtime: {}, total: 0 };
@@ -91,7 +93,9 @@ export function pickNext<I extends SchedulableItem>(
   let dueBy = 0;
   for (const it of plan.every) {
     const last = state.lastShown[it.item.id];
-    const overdue = last === undefined ? Infinity : now - last - it.every! * 60_000;
+    // Not shown yet: due N minutes after playing began, so a screen that starts opens
+    // with its loop (the welcome first), not with every `every` item at once.
+    const overdue = now - (last ?? state.since ?? now) - it.every! * 60_000;
     if (overdue >= 0 && (due === undefined || overdue > dueBy)) [due, dueBy] = [it, overdue];
   }
   if (due) return due.item;
@@ -147,6 +151,7 @@ export function recordPlay<I extends SchedulableItem>(
         ? state.airtime
         : { ...state.airtime, [item.id]: (state.airtime[item.id] ?? 0) + seconds },
     total: state.total + seconds,
+    since: state.since ?? start,
   };
 }
 
