@@ -67,6 +67,8 @@ export function startServeWithoutPlayer(cwd: string, env: Record<string, string>
 
 export function stopServe(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
+    // A child that already exited (or was killed by a signal) will not exit again.
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.removeAllListeners('exit');
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
