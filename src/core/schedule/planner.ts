@@ -96,7 +96,10 @@ export function pickNext<I extends SchedulableItem>(
     // Not shown yet: due N minutes after playing began, so a screen that starts opens
     // with its loop (the welcome first), not with every `every` item at once.
     const overdue = now - (last ?? state.since ?? now) - it.every! * 60_000;
-    if (overdue >= 0 && (due === undefined || overdue > dueBy)) [due, dueBy] = [it, overdue];
+    if (overdue >= 0 && (due === undefined || overdue > dueBy)) {
+      due = it;
+      dueBy = overdue;
+    }
   }
   if (due) return due.item;
 
@@ -104,7 +107,10 @@ export function pickNext<I extends SchedulableItem>(
   let owedBy = -Infinity;
   for (const it of plan.share) {
     const by = it.share! * state.total - (state.airtime[it.item.id] ?? 0);
-    if (by > owedBy) [owed, owedBy] = [it, by];
+    if (by > owedBy) {
+      owed = it;
+      owedBy = by;
+    }
   }
   if (owed && owedBy > 0) return owed.item;
 
@@ -155,6 +161,25 @@ export function recordPlay<I extends SchedulableItem>(
   };
 }
 
+type Mutable<T> = {
+  -readonly [K in keyof T]: T[K] extends Readonly<Record<string, number>> ? Record<string, number> : T[K];
+};
+
+/** recordPlay for the timeline's private state: the same rules, without a new object. */
+function recordPlayInPlace<I extends SchedulableItem>(
+  state: Mutable<PlannerState>,
+  it: CompiledItem<I>,
+  start: number,
+  end: number,
+): void {
+  const seconds = (end - start) / 1000;
+  if (it.urgent || (it.share === undefined && it.every === undefined)) state.cursor = it.index;
+  if (it.every !== undefined) state.lastShown[it.item.id] = start;
+  if (it.share !== undefined) state.airtime[it.item.id] = (state.airtime[it.item.id] ?? 0) + seconds;
+  state.total += seconds;
+  state.since ??= start;
+}
+
 export interface TimelineEntry<I extends SchedulableItem = SchedulableItem> {
   /** Undefined while nothing may play (the screen shows its welcome or closed card). */
   item: I | undefined;
@@ -187,12 +212,19 @@ export function timeline<I extends SchedulableItem>(
     current = upcoming!;
     upcoming = walker.next();
   };
+  // A private copy updated in place: tens of thousands of entries, one state each,
+  // would otherwise be garbage (the caller's state is not touched).
+  const mine: Mutable<PlannerState> = {
+    ...state,
+    lastShown: { ...state.lastShown },
+    airtime: { ...state.airtime },
+  };
   let t = +from;
   while (t < end) {
     while (upcoming && upcoming.at <= t) advance();
     const { eligible, open } = current.state;
     const change = upcoming?.at ?? Infinity;
-    const item = pickNext(channel, state, eligible, t);
+    const item = pickNext(channel, mine, eligible, t);
     if (!item) {
       const stop = Math.min(change, end);
       out.push({ item: undefined, start: t, end: stop, open });
@@ -210,7 +242,7 @@ export function timeline<I extends SchedulableItem>(
       advance();
     }
     out.push({ item, start: t, end: stop, open });
-    state = recordPlay(channel, state, item, t, stop);
+    recordPlayInPlace(mine, compiled.items[compiled.indexOf.get(item)!]!, t, stop);
     t = stop;
   }
   return out;
