@@ -231,18 +231,19 @@ export function timeline<I extends SchedulableItem>(
       t = stop;
       continue;
     }
-    let stop = Math.min(t + Math.max(compiled.items[compiled.indexOf.get(item)!]!.seconds, 1) * 1000, end);
+    const picked = compiled.items[compiled.indexOf.get(item)!]!;
+    let stop = Math.min(t + Math.max(picked.seconds, 1) * 1000, end);
     // Cut at the first change that removes the item or brings an urgent one.
     while (upcoming && upcoming.at < stop) {
       const later = upcoming.state;
-      if (!later.members[compiled.indexOf.get(item)!] || (item.priority !== 'urgent' && later.urgent)) {
+      if (!later.members[picked.index] || (!picked.urgent && later.urgent)) {
         stop = upcoming.at;
         break;
       }
       advance();
     }
     out.push({ item, start: t, end: stop, open });
-    recordPlayInPlace(mine, compiled.items[compiled.indexOf.get(item)!]!, t, stop);
+    recordPlayInPlace(mine, picked, t, stop);
     t = stop;
   }
   return out;
