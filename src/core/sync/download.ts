@@ -4,7 +4,7 @@
  * "Offline first": never play a file that was not checked).
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { toHex } from '../bytes.ts';
+import { concatBytes, toHex } from '../bytes.ts';
 import { mediaFileName, type MediaFile } from '../media.ts';
 import { isStoreFull, type BodyReader, type Fetcher, type SyncStore } from './ports.ts';
 import type { DownloadError } from './state.ts';
@@ -127,7 +127,7 @@ export async function downloadMedia(ctx: DownloadContext, file: MediaFile): Prom
     let written = offset;
     const flush = async () => {
       if (pendingBytes === 0) return;
-      const chunk = concat(pending, pendingBytes);
+      const chunk = pending.length === 1 ? pending[0]! : concatBytes(...pending);
       pending.length = 0;
       pendingBytes = 0;
       await store.writePart(file, written, chunk);
@@ -190,17 +190,6 @@ async function finish(
   }
   await ctx.store.promote(file);
   return { ok: true, resumedFrom };
-}
-
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 export function errorMessage(e: unknown): string {

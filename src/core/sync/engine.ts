@@ -10,7 +10,7 @@
  */
 import { BehaviorSubject, asyncScheduler, distinctUntilChanged, timer, type Observable } from 'rxjs';
 import type { SchedulerLike, Subscription } from 'rxjs';
-import { fromUtf8 } from '../bytes.ts';
+import { concatBytes, fromUtf8 } from '../bytes.ts';
 import { decodeEnvelope } from '../dsse.ts';
 import type { Manifest } from '../manifest-schema.ts';
 import { manifestMedia, mediaFileName, type MediaFile } from '../media.ts';
@@ -250,13 +250,7 @@ export function startSync(options: SyncOptions): SyncHandle {
       }
       parts.push(value);
     }
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    return concatBytes(...parts);
   }
 
   async function poll(signal: AbortSignal): Promise<CycleOutcome> {
