@@ -7,12 +7,25 @@
  * Keys travel as PEM (PKCS#8 private, SPKI public) so that openssl
  * interoperates (RFC 8410).
  */
-import * as noble from '@noble/ed25519';
-import { sha512 } from '@noble/hashes/sha2.js';
 import { concatBytes, equalBytes, fromBase64, fromHex, toBase64 } from './bytes.ts';
 import { sha256Hex } from './hash.ts';
 
-noble.hashes.sha512 = sha512;
+type Noble = typeof import('@noble/ed25519');
+let noblePromise: Promise<Noble> | undefined;
+
+/**
+ * The pure JavaScript implementation, loaded only when needed (an insecure origin,
+ * key parsing, tests): the screen on 127.0.0.1 or https never downloads it.
+ */
+function noble(): Promise<Noble> {
+  noblePromise ??= Promise.all([import('@noble/ed25519'), import('@noble/hashes/sha2.js')]).then(
+    ([ed, hashes]) => {
+      ed.hashes.sha512 = hashes.sha512;
+      return ed;
+    },
+  );
+  return noblePromise;
+}
 
 /** RFC 8410 §7: the DER prefixes before the 32 key bytes. */
 const SPKI_PREFIX = Uint8Array.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00]);
@@ -103,7 +116,7 @@ export async function parsePrivateKeyPem(pem: string): Promise<PrivateKey> {
     throw new KeyFormatError('encrypted private keys are not supported; decrypt it with openssl pkey');
   }
   const seed = stripPrefix(pemBody(pem, 'PRIVATE KEY'), PKCS8_PREFIX, 'the private key');
-  return { seed, publicKey: await publicKeyFromRaw(noble.getPublicKey(seed)) };
+  return { seed, publicKey: await publicKeyFromRaw((await noble()).getPublicKey(seed)) };
 }
 
 function pem(label: string, der: Uint8Array): string {
@@ -123,7 +136,7 @@ export function privateKeyToPem(key: PrivateKey): string {
 export async function generateKeyPair(): Promise<PrivateKey> {
   const seed = new Uint8Array(32);
   globalThis.crypto.getRandomValues(seed);
-  return { seed, publicKey: await publicKeyFromRaw(noble.getPublicKey(seed)) };
+  return { seed, publicKey: await publicKeyFromRaw((await noble()).getPublicKey(seed)) };
 }
 
 type Buf = Uint8Array<ArrayBuffer>;
@@ -134,7 +147,7 @@ export async function sign(key: PrivateKey, message: Uint8Array): Promise<Uint8A
     const k = await crypto.subtle.importKey('pkcs8', der, { name: 'Ed25519' }, false, ['sign']);
     return new Uint8Array(await crypto.subtle.sign({ name: 'Ed25519' }, k, message as Buf));
   }
-  return noble.sign(message, key.seed);
+  return (await noble()).sign(message, key.seed);
 }
 
 /** Never throws: a malformed key or signature is simply not a valid signature. */
@@ -146,7 +159,7 @@ export async function verify(key: PublicKey, message: Uint8Array, signature: Uin
       return await crypto.subtle.verify({ name: 'Ed25519' }, k, signature as Buf, message as Buf);
     }
     // zip215: false gives the strict RFC 8032 rules WebCrypto and openssl apply.
-    return noble.verify(signature, message, key.raw, { zip215: false });
+    return (await noble()).verify(signature, message, key.raw, { zip215: false });
   } catch {
     return false;
   }
