@@ -90,6 +90,8 @@ export interface CompiledChannel<I extends SchedulableItem = SchedulableItem> {
   byMinute: Map<number, number[]>;
   /** Items whose eligibility depends on the centre being open or closed. */
   openDependent: number[];
+  /** Items with an `every` or `share` rule (few), for the planner. */
+  frequent: CompiledItem<I>[];
   /** Instants at which something changes once: validity bounds, closure days. */
   absolute: number[];
 }
@@ -171,6 +173,7 @@ export function compile<I extends SchedulableItem>(channel: SchedulableChannel<I
     dailyMinutes: [...minutes].sort((a, b) => a - b),
     byMinute,
     openDependent: items.filter((it) => it.when !== 'always').map((it) => it.index),
+    frequent: items.filter((it) => it.every !== undefined || it.share !== undefined),
     absolute: [...absolute].sort((a, b) => a - b),
   };
   cache.set(channel, compiled as unknown as CompiledChannel<SchedulableItem>);
@@ -295,8 +298,12 @@ function stateFrom<I extends SchedulableItem>(
     members[it.index] = 1;
     eligible.push(it.item);
   }
+  eligibleMembers.set(eligible, members);
   return { eligible, open, urgent, members, passing };
 }
+
+/** The membership mask of each eligible list the change walker hands out (for the planner). */
+export const eligibleMembers = new WeakMap<readonly SchedulableItem[], Uint8Array>();
 
 /** eligibleAt without the reasons: what the change detection compares. */
 function stateAt<I extends SchedulableItem>(c: CompiledChannel<I>, ms: number): ChangeState<I> {

@@ -17,6 +17,7 @@
 import {
   compile,
   ChangeWalker,
+  eligibleMembers,
   type CompiledItem,
   type SchedulableChannel,
   type SchedulableItem,
@@ -39,13 +40,16 @@ export const initialPlannerState: PlannerState = { cursor: -1, lastShown: {}, ai
 interface EligiblePlan<I extends SchedulableItem> {
   every: CompiledItem<I>[];
   share: CompiledItem<I>[];
-  /** Items that take turns, in manifest order, and their manifest indexes. */
-  round: readonly I[];
-  roundIndex: Int32Array;
+  /** 1 at the manifest index of each eligible item that takes turns. */
+  round: Uint8Array;
+  roundCount: number;
 }
 
 /** Built once per eligible list: the engine hands out the same array until the next change. */
 const plans = new WeakMap<readonly SchedulableItem[], EligiblePlan<SchedulableItem>>();
+
+/** Whether an item takes turns in the round (urgent items, and items without every/share). */
+const inRound = (it: CompiledItem) => it.urgent || (it.share === undefined && it.every === undefined);
 
 function planOf<I extends SchedulableItem>(
   channel: SchedulableChannel<I>,
@@ -56,25 +60,27 @@ function planOf<I extends SchedulableItem>(
   const compiled = compile(channel);
   const every: CompiledItem<I>[] = [];
   const share: CompiledItem<I>[] = [];
-  const indexes: number[] = [];
-  for (const item of eligible) {
-    const it = compiled.items[compiled.indexOf.get(item)!]!;
-    if (it.urgent || (it.share === undefined && it.every === undefined)) indexes.push(it.index);
-    if (it.urgent) continue;
+  // From the change walker the membership mask comes with the list; else build it.
+  let members = eligibleMembers.get(eligible);
+  if (!members) {
+    members = new Uint8Array(compiled.items.length);
+    for (const item of eligible) members[compiled.indexOf.get(item)!] = 1;
+  }
+  const round = new Uint8Array(compiled.items.length);
+  let roundCount = 0;
+  // Only the few every/share items need a look; the round is the mask minus them.
+  for (const it of compiled.frequent) {
+    if (!members[it.index] || it.urgent) continue;
     if (it.every !== undefined) every.push(it);
     if (it.share !== undefined) share.push(it);
   }
-  indexes.sort((a, b) => a - b);
-  const plan: EligiblePlan<I> = {
-    every,
-    share,
-    // Eligible lists come in manifest order: without share items they are the round as is.
-    round:
-      share.length === 0 && indexes.length === eligible.length
-        ? eligible
-        : indexes.map((i) => compiled.items[i]!.item),
-    roundIndex: Int32Array.from(indexes),
-  };
+  for (let i = 0; i < members.length; i++) {
+    if (members[i] && inRound(compiled.items[i] as CompiledItem)) {
+      round[i] = 1;
+      roundCount++;
+    }
+  }
+  const plan: EligiblePlan<I> = { every, share, round, roundCount };
   plans.set(eligible, plan as unknown as EligiblePlan<SchedulableItem>);
   return plan;
 }
@@ -114,8 +120,7 @@ export function pickNext<I extends SchedulableItem>(
   }
   if (owed && owedBy > 0) return owed.item;
 
-  const { round, roundIndex } = plan;
-  if (round.length === 0) {
+  if (plan.roundCount === 0) {
     // Nothing takes turns: the share item most owed, else the `every` item due soonest.
     if (owed) return owed.item;
     let soonest: CompiledItem<I> | undefined;
@@ -126,15 +131,12 @@ export function pickNext<I extends SchedulableItem>(
     }
     return soonest?.item;
   }
-  // First item after the cursor in manifest order (binary search), else wrap around.
-  let lo = 0;
-  let hi = round.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (roundIndex[mid]! > state.cursor) hi = mid;
-    else lo = mid + 1;
-  }
-  return round[lo] ?? round[0]!;
+  // The first item after the cursor in manifest order, else wrap around.
+  const { round } = plan;
+  const items = compile(channel).items;
+  for (let i = state.cursor + 1; i < round.length; i++) if (round[i]) return items[i]!.item;
+  for (let i = 0; i <= state.cursor && i < round.length; i++) if (round[i]) return items[i]!.item;
+  return undefined;
 }
 
 /** The state after `item` was on screen from `start` to `end` (ms). */
