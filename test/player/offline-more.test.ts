@@ -1,18 +1,17 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.ts';
 import { openDataDir, publishDirectory, type DataDir } from '../../src/server/data-dir.ts';
 import { CHROME_PATH, CHROMIUM_ARGS } from '../chromium.mjs';
-import { buildPlayer, REPO } from './built-player.ts';
+import { PLAYLISTS, sampleWithAbsolutePaths } from '../sample-playlist.ts';
+import { buildPlayer } from './built-player.ts';
 
 // Issue 5, more of "Offline first" in real Chromium with the built player behind
 // the real server (offline.test.ts has the offline boot): the browser's `online`
 // event polls at once, and an HLS-only video plays from the cache offline.
-
-const PLAYLISTS = join(REPO, 'playlists');
 
 type Json = Record<string, unknown> & { items: Record<string, unknown>[] };
 
@@ -36,25 +35,10 @@ async function startServer(): Promise<void> {
   };
 }
 
-/** The sample playlist with every "../…" media path made absolute, so a copy elsewhere still resolves. */
-async function samplePlaylist(): Promise<Json> {
-  const absolute = (x: unknown): unknown =>
-    typeof x === 'string' && x.startsWith('../')
-      ? resolve(PLAYLISTS, x)
-      : Array.isArray(x)
-        ? x.map(absolute)
-        : x && typeof x === 'object'
-          ? Object.fromEntries(Object.entries(x).map(([k, v]) => [k, absolute(v)]))
-          : x;
-  const json = absolute(JSON.parse(await readFile(join(PLAYLISTS, `${channel}.json`), 'utf8'))) as Json;
-  delete json.$schema;
-  return json;
-}
-
 let copies = 0;
 /** Publishes a changed copy of the sample into the same data folder: the next version. */
 async function publishChanged(change: (json: Json) => void): Promise<number> {
-  const json = await samplePlaylist();
+  const json = (await sampleWithAbsolutePaths(channel)) as Json;
   change(json);
   const dir = join(tmp, `playlists-${copies++}`);
   await mkdir(dir, { recursive: true });

@@ -5,9 +5,10 @@
  */
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PLAYLISTS, sampleWithAbsolutePaths } from '../sample-playlist.ts';
 import {
   decodeEnvelope,
   envelopeToBytes,
@@ -29,7 +30,6 @@ import {
   readPublishedManifest,
 } from '../../src/server/publish.ts';
 
-const PLAYLISTS = fileURLToPath(new URL('../../playlists', import.meta.url));
 const SAMPLE = join(PLAYLISTS, 'ccsp-lokossa.json');
 const ASSETS = fileURLToPath(new URL('../../assets', import.meta.url));
 const CHANNEL = 'ccsp-lokossa';
@@ -43,21 +43,6 @@ async function freshDir(name: string): Promise<string> {
   const dir = join(tmp, `${name}-${n++}`);
   await mkdir(dir, { recursive: true });
   return dir;
-}
-
-/** The sample playlist with every "../…" media path made absolute, so a copy elsewhere still resolves. */
-async function sampleWithAbsolutePaths(): Promise<Json> {
-  const absolute = (x: unknown): unknown =>
-    typeof x === 'string' && x.startsWith('../')
-      ? resolve(PLAYLISTS, x)
-      : Array.isArray(x)
-        ? x.map(absolute)
-        : x && typeof x === 'object'
-          ? Object.fromEntries(Object.entries(x).map(([k, v]) => [k, absolute(v)]))
-          : x;
-  const json = absolute(JSON.parse(await readFile(SAMPLE, 'utf8'))) as Json;
-  delete json.$schema;
-  return json;
 }
 
 async function writePlaylist(dir: string, json: unknown): Promise<string> {
