@@ -27,7 +27,7 @@ function serviceWorker(): Plugin {
       const sw = bundle['sw.js'];
       if (sw?.type !== 'chunk') return;
       const files = Object.keys(bundle)
-        .filter((f) => f !== 'sw.js' && f !== 'index.html' && !f.startsWith('.'))
+        .filter((f) => f !== 'sw.js' && f !== 'index.html' && !f.startsWith('editor/') && !f.startsWith('.'))
         .sort();
       const id = createHash('sha256').update(files.join('\n')).digest('hex').slice(0, 16);
       sw.code = `self.__CCSP_BUILD = ${JSON.stringify({ id, files })};\n${sw.code}`;
@@ -41,11 +41,20 @@ export default defineConfig({
     target: 'es2022',
     outDir: 'dist',
     emptyOutDir: true,
+    // Two pages: the player (screen and sign) at /, the editor at /editor/.
+    rollupOptions: {
+      input: {
+        player: fileURLToPath(new URL('index.html', import.meta.url)),
+        editor: fileURLToPath(new URL('editor/index.html', import.meta.url)),
+      },
+    },
     // hls.js is loaded with a dynamic import only when an HLS item is due.
     chunkSizeWarningLimit: 600,
   },
   server: {
     host: '127.0.0.1',
-    proxy: Object.fromEntries(['/channels', '/media', '/trust', '/config.json'].map((p) => [p, backend])),
+    proxy: Object.fromEntries(
+      ['/channels', '/media', '/trust', '/config.json', '/api'].map((p) => [p, backend]),
+    ),
   },
 });

@@ -74,6 +74,8 @@ worker.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== location.origin) return;
+  // The editor and the APIs are online-only: never answered from the player's cache.
+  if (url.pathname.startsWith('/editor') || url.pathname.startsWith('/api/')) return;
   if (request.mode === 'navigate') {
     event.respondWith(page(request));
   } else if (MEDIA_PATH.test(url.pathname)) {

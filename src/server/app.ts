@@ -27,6 +27,11 @@ export interface AppOptions {
   logger?: boolean;
   /** The sign status endpoint, when the box serves signs. */
   sign?: SignEndpointOptions;
+  /**
+   * More routes, each module registering its own (the editor's API with
+   * `serve --publisher`, telemetry): called before the page fallback.
+   */
+  routes?: ((app: FastifyInstance) => void)[];
 }
 
 const STATIC_TYPES: Record<string, string> = {
@@ -128,6 +133,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
 
   if (options.sign) registerSignEndpoint(app, options.sign);
+  for (const register of options.routes ?? []) register(app);
 
   if (options.distDir) {
     const dist = options.distDir;
@@ -146,7 +152,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
         ))
       ) {
         if (extname(rel) !== '') return reply.code(404).send({ error: 'not found' });
-        path = join(dist, 'index.html');
+        // The editor is its own page (editor/index.html); any other path is the player's.
+        path = join(dist, url === '/editor' || url.startsWith('/editor/') ? 'editor' : '', 'index.html');
       }
       const file = await readSmallFile(path);
       if (!file) return reply.code(404).send({ error: 'not found' });

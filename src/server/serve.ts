@@ -52,7 +52,14 @@ async function ensurePlayerBuilt(distDir: string): Promise<void> {
     (s) => s.mtimeMs,
     () => 0,
   );
-  const sources = await newestMtime(['index.html', 'vite.config.ts', 'src/core', 'src/player']);
+  const sources = await newestMtime([
+    'index.html',
+    'editor/index.html',
+    'vite.config.ts',
+    'src/core',
+    'src/player',
+    'src/editor',
+  ]);
   if (built > 0 && built >= sources) return;
   console.log(`building the player into ${distDir}…`);
   const { build } = await import('vite');
