@@ -19,3 +19,5 @@ export * from './sign/index.ts';
 export * from './sync/index.ts';
 export * from './sequence.ts';
 export * from './clock-format.ts';
+export * from './power.ts';
+export * from './closed-card.ts';

@@ -239,6 +239,8 @@ const common = {
   id: Id,
   lang: Lang,
   priority: Priority,
+  /** Kept on critical power, like urgent items (opening hours, say): core/power.ts. */
+  essential: v.optional(v.boolean('type.boolean')),
   schedule: v.optional(Schedule),
 };
 

@@ -14,6 +14,7 @@ export const VALIDATION_MESSAGES = {
   'type.string': { en: 'must be text', fr: 'doit être un texte' },
   'type.object': { en: 'must be an object', fr: 'doit être un objet' },
   'type.array': { en: 'must be a list', fr: 'doit être une liste' },
+  'type.boolean': { en: 'must be true or false', fr: 'doit valoir true (oui) ou false (non)' },
   'text.empty': { en: 'must not be empty', fr: 'ne doit pas être vide' },
   'text.max': { en: 'must be at most {n} characters', fr: 'doit faire au plus {n} caractères' },
   'list.max': { en: 'must have at most {n} entries', fr: 'doit avoir au plus {n} éléments' },

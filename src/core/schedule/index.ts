@@ -1,4 +1,5 @@
 export * from './engine.ts';
+export * from './display.ts';
 export * from './feasibility.ts';
 export * from './holidays-bj.ts';
 export * from './lint.ts';
