@@ -1,0 +1,145 @@
+/**
+ * Who may call an editor route: the session behind the `ccsp_session` cookie, its
+ * role, and a same-origin `Origin` on every request that changes something
+ * (docs/editor-api.md "Conventions"). Any module's editor routes use these:
+ *
+ *   app.post('/api/editor/media', { preHandler: requireRole('redacteur') }, handler)
+ *
+ * They need editorRoutes() (index.ts) registered on the same app: it puts the
+ * database and the clock where the guard finds them (`app.ccspEditor`).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasRole, ROLE_LABELS_FR, type Accounts, type Role, type User } from './accounts.ts';
+import { readCookie, sessionCookie, SESSION_COOKIE, type Sessions } from './sessions.ts';
+import type { Db } from '../db.ts';
+
+export interface EditorContext {
+  db: Db;
+  accounts: Accounts;
+  sessions: Sessions;
+  now: () => number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Set by editorRoutes(); read by requireRole(). */
+    ccspEditor: EditorContext | null;
+  }
+  interface FastifyRequest {
+    /** The logged-in user, set by requireRole(). */
+    editorUser: User | null;
+  }
+}
+
+export interface ApiProblem {
+  /** JSON pointer into the request body, e.g. `/playlist/items/2/schedule/until` or `/items/2/…`. */
+  pointer: string;
+  /** French, for staff. */
+  message: string;
+}
+
+/** The error answer of docs/editor-api.md: `{error: {code, message, problems?}}`. */
+export function sendError(
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  messageFr: string,
+  problems?: readonly ApiProblem[],
+): FastifyReply {
+  return reply
+    .code(status)
+    .header('cache-control', 'no-store')
+    .send({ error: { code, message: messageFr, ...(problems ? { problems } : {}) } });
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** `${protocol}://${host}` of the request, as a URL origin (default ports dropped). */
+export function ownOrigin(request: FastifyRequest): string | undefined {
+  try {
+    return new URL(`${request.protocol}://${request.host}`).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True for GET/HEAD/OPTIONS, or when `Origin` is the server's own. */
+export function originAllowed(request: FastifyRequest): boolean {
+  if (SAFE_METHODS.has(request.method)) return true;
+  const origin = request.headers.origin;
+  const own = ownOrigin(request);
+  return Boolean(origin && own && origin === own);
+}
+
+const refuseOrigin = (reply: FastifyReply) =>
+  sendError(
+    reply,
+    403,
+    'bad-origin',
+    'Requête refusée : elle ne vient pas de l’éditeur de ce serveur. Rechargez la page de l’éditeur, puis réessayez.',
+  );
+
+/**
+ * A preHandler: a cross-site form or script cannot change anything. A request
+ * that is not GET/HEAD/OPTIONS needs an `Origin` equal to the server's own; a
+ * missing one is refused too (browsers send it on every POST, PUT, PATCH, DELETE).
+ */
+export async function checkOrigin(
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply | undefined> {
+  // Returning the reply tells Fastify the hook answered (async hooks).
+  return originAllowed(request) ? undefined : refuseOrigin(reply);
+}
+
+export function editorContext(app: FastifyInstance): EditorContext {
+  const ctx = app.ccspEditor;
+  if (!ctx)
+    throw new Error(
+      'the editor routes are not registered on this server: add editorRoutes() to AppOptions.routes',
+    );
+  return ctx;
+}
+
+/** The user a requireRole() preHandler let through. */
+export function userOf(request: FastifyRequest): User {
+  if (!request.editorUser) throw new Error('this route has no requireRole() preHandler');
+  return request.editorUser;
+}
+
+/** The session's user, or a 401 sent (not-logged-in / session-expired). */
+export function sessionUser(request: FastifyRequest, reply: FastifyReply): User | FastifyReply {
+  const { sessions } = editorContext(request.server);
+  const found = sessions.lookup(readCookie(request.headers.cookie, SESSION_COOKIE));
+  if (found.status === 'ok') return found.user;
+  if (found.status === 'expired') {
+    reply.header('set-cookie', sessionCookie(undefined, request.protocol === 'https'));
+    return sendError(reply, 401, 'session-expired', 'Votre session a expiré. Reconnectez-vous.');
+  }
+  return sendError(reply, 401, 'not-logged-in', 'Connectez-vous pour continuer.');
+}
+
+/**
+ * A preHandler: the Origin check (for state-changing methods), then a live session
+ * whose user has at least `role` (401, 403 `forbidden`); sets `request.editorUser`.
+ */
+export function requireRole(role: Role) {
+  return async function guard(
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<FastifyReply | undefined> {
+    if (!originAllowed(request)) return refuseOrigin(reply);
+    const user = sessionUser(request, reply);
+    if (!('role' in user)) return user;
+    if (!hasRole(user.role, role)) {
+      return sendError(
+        reply,
+        403,
+        'forbidden',
+        `Action réservée au rôle ${ROLE_LABELS_FR[role]}${role === 'admin' ? '' : ' ou supérieur'}.`,
+      );
+    }
+    request.editorUser = user;
+    return undefined;
+  };
+}
