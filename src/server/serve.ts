@@ -10,6 +10,7 @@ import { openDataDir, publishDirectory } from './data-dir.ts';
 import { UserError } from './errors.ts';
 import { ChannelStore } from './channel-store.ts';
 import { powerSource } from './power.ts';
+import { DisplaySchedule } from './power-schedule.ts';
 import { SeqStore } from './sign-endpoint.ts';
 import { FileStore } from './file-store.ts';
 import { startMirror, type MirrorHandle } from './mirror.ts';
@@ -135,6 +136,13 @@ export async function serve(options: ServeOptions): Promise<void> {
     5000,
   );
   reload.unref();
+  // Issue 7: the screen switched off outside opening hours (CCSP_DISPLAY_OFF/ON_COMMAND);
+  // displays.display(channel) is the heartbeat answer's `display`.
+  const displays = new DisplaySchedule({
+    channel: defaultChannel,
+    manifest: (c) => channelStore.manifest(c),
+    now: () => channelStore.clock.now().now,
+  });
   const app = buildApp({
     publicDir,
     distDir,
@@ -171,8 +179,10 @@ export async function serve(options: ServeOptions): Promise<void> {
   );
   console.log(`  LED page     ${base}/?display=sign`);
   console.log('press Ctrl+C to stop');
+  void displays.start();
 
   const stop = () => {
+    displays.stop();
     void Promise.resolve(mirror?.stop())
       .then(() => app.close())
       .then(() => process.exit(0));

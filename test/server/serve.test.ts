@@ -1,9 +1,10 @@
 import { mkdtempSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eligibleAt, verifyManifest, verifyRoot, type Manifest } from '../../src/core/index.ts';
+import { displayAt, eligibleAt, verifyManifest, verifyRoot, type Manifest } from '../../src/core/index.ts';
 import { freePort, startServe, stopServe, type ServeProcess } from './serve-process.ts';
 import { CHROME_PATH, CHROMIUM_ARGS } from '../chromium.mjs';
 
@@ -22,7 +23,16 @@ describe('ccsp-signage serve (npm start)', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'ccsp-serve-'));
     port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    server = await startServe({ env: { CCSP_DATA_DIR: dataDir, PORT: String(port) } });
+    // Issue 7: the display commands record their calls; at start the current state is applied once.
+    const record = (state: string) => `echo "${state} $CCSP_DISPLAY" >> ${join(dataDir, 'display.log')}`;
+    server = await startServe({
+      env: {
+        CCSP_DATA_DIR: dataDir,
+        PORT: String(port),
+        CCSP_DISPLAY_ON_COMMAND: record('on'),
+        CCSP_DISPLAY_OFF_COMMAND: record('off'),
+      },
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -78,6 +88,13 @@ describe('ccsp-signage serve (npm start)', () => {
     expect(await page.locator('ccsp-player h1').first().textContent()).toBe(first.title);
     expect(errors).toEqual([]);
   }, 60_000);
+
+  it('switches the screen to the state of the opening hours once at start', async () => {
+    const expected = displayAt(manifest!, Date.now());
+    await expect
+      .poll(() => readFile(join(dataDir, 'display.log'), 'utf8').catch(() => ''), { timeout: 10_000 })
+      .toBe(`${expected} ${expected}\n`);
+  });
 
   it('keeps the version when restarted on unchanged playlists', async () => {
     await stopServe(server.child);
