@@ -1,0 +1,456 @@
+/**
+ * Telemetry in the server's SQLite file (db.ts): the players seen, each one's
+ * latest heartbeat and a bounded history, proof-of-play records and hourly counts,
+ * and on a centre's box the outbox of what is still to forward upstream.
+ *
+ * One transaction per heartbeat or forward batch: a refused or interrupted one
+ * leaves nothing behind, and the answer (the ack) goes out only after the commit.
+ * Records and counts are keyed by (player, id), so a retried batch is stored once
+ * (INSERT OR IGNORE), here and again at the publisher.
+ */
+import type { Db } from '../db.ts';
+import { migrate } from '../db.ts';
+import type { ForwardBatch, Heartbeat, PlayCountBody, PlayRecordBody, ScreenStatus } from './schema.ts';
+
+export const TELEMETRY_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE players (
+    id TEXT PRIMARY KEY,
+    name TEXT,
+    channel TEXT NOT NULL,
+    first_seen INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL,
+    -- the heartbeat interval it was asked for, in seconds
+    interval_s INTEGER NOT NULL,
+    -- the box it was forwarded by, NULL when it reports to this server directly
+    via TEXT,
+    -- its latest heartbeat without the plays (JSON)
+    status TEXT NOT NULL,
+    -- on a box: the last_seen the upstream acknowledged, and whether something worth telling it at once changed since
+    forwarded_seen INTEGER,
+    changed INTEGER NOT NULL DEFAULT 0
+  ) STRICT;
+  CREATE INDEX players_channel ON players (channel);
+  CREATE TABLE heartbeats (
+    player TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    status TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX heartbeats_player ON heartbeats (player, at);
+  CREATE INDEX heartbeats_at ON heartbeats (at);
+  CREATE TABLE plays (
+    player TEXT NOT NULL,
+    id TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    item TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    shown_s REAL NOT NULL,
+    outcome TEXT NOT NULL,
+    reason TEXT,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (player, id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX plays_channel_start ON plays (channel, start);
+  CREATE TABLE play_counts (
+    player TEXT NOT NULL,
+    id TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    item TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    hour INTEGER NOT NULL,
+    plays INTEGER NOT NULL,
+    shown_s REAL NOT NULL,
+    skipped INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (player, id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX play_counts_channel_hour ON play_counts (channel, hour);
+  CREATE TABLE telemetry_outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL CHECK (kind IN ('record', 'count')),
+    body TEXT NOT NULL
+  ) STRICT;
+  CREATE TABLE relay_boxes (
+    id TEXT PRIMARY KEY,
+    last_contact INTEGER NOT NULL,
+    every_s INTEGER NOT NULL
+  ) STRICT;`,
+];
+
+/** History kept per player: 7 days, and never more rows than 7 days at one heartbeat a minute. */
+export const HISTORY_MS = 7 * 86_400_000;
+export const HISTORY_ROWS = 7 * 24 * 60;
+const PRUNE_EVERY_MS = 10 * 60_000;
+
+export interface PlayerRow {
+  id: string;
+  name: string | null;
+  channel: string;
+  firstSeen: number;
+  lastSeen: number;
+  intervalS: number;
+  via: string | null;
+  status: ScreenStatus;
+}
+
+export interface BoxRow {
+  id: string;
+  lastContact: number;
+  everyS: number;
+}
+
+export interface StoredRecord {
+  player: string;
+  id: string;
+  channel: string;
+  item: string;
+  version: number;
+  start: number;
+  shownS: number;
+  outcome: string;
+  reason: string | null;
+}
+
+export interface StoredCount {
+  player: string;
+  id: string;
+  channel: string;
+  item: string;
+  version: number;
+  hour: number;
+  plays: number;
+  shownS: number;
+  skipped: number;
+}
+
+export interface OutboxRow {
+  seq: number;
+  kind: 'record' | 'count';
+  body: string;
+}
+
+export interface IngestResult {
+  /** Records and counts stored now (the rest were already there: a retry). */
+  records: number;
+  counts: number;
+  /** Whether the player was seen for the first time. */
+  registered: boolean;
+}
+
+/** What, in a heartbeat, is worth telling the upstream before the next keep-alive. */
+function signature(s: ScreenStatus): string {
+  return JSON.stringify([
+    s.channel,
+    s.state,
+    s.painting?.ok ?? null,
+    s.power ?? null,
+    s.manifest?.version ?? null,
+    s.errors?.length ?? 0,
+  ]);
+}
+
+function statusOf(hb: Heartbeat | ForwardBatch['heartbeats'][number]): ScreenStatus {
+  const {
+    name,
+    channel,
+    sentAt,
+    uptimeS,
+    state,
+    manifest,
+    item,
+    clockSkewS,
+    cache,
+    painting,
+    power,
+    errors,
+  } = hb;
+  return {
+    name,
+    channel,
+    sentAt,
+    uptimeS,
+    state,
+    manifest,
+    item,
+    clockSkewS,
+    cache,
+    painting,
+    power,
+    errors,
+  };
+}
+
+export class TelemetryStore {
+  private lastPrune = 0;
+  private readonly q;
+
+  constructor(
+    readonly db: Db,
+    /** On a box: also queue new records and counts for the upstream. */
+    private readonly outbox = false,
+  ) {
+    migrate(db, 'telemetry', TELEMETRY_MIGRATIONS);
+    this.q = {
+      player: db.prepare('SELECT status, last_seen FROM players WHERE id = ?'),
+      insertPlayer: db.prepare(
+        `INSERT INTO players (id, name, channel, first_seen, last_seen, interval_s, via, status, changed)
+         VALUES (@id, @name, @channel, @firstSeen, @lastSeen, @intervalS, @via, @status, 1)`,
+      ),
+      updatePlayer: db.prepare(
+        `UPDATE players SET name = coalesce(@name, name), channel = @channel, last_seen = @lastSeen,
+           interval_s = @intervalS, via = @via, status = @status, changed = changed OR @changed
+         WHERE id = @id`,
+      ),
+      history: db.prepare('INSERT INTO heartbeats (player, at, status) VALUES (?, ?, ?)'),
+      capHistory: db.prepare(
+        `DELETE FROM heartbeats WHERE player = @player AND at < (
+           SELECT at FROM heartbeats WHERE player = @player ORDER BY at DESC LIMIT 1 OFFSET @keep)`,
+      ),
+      record: db.prepare(
+        `INSERT OR IGNORE INTO plays (player, id, channel, item, version, start, shown_s, outcome, reason, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      count: db.prepare(
+        `INSERT OR IGNORE INTO play_counts (player, id, channel, item, version, hour, plays, shown_s, skipped, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      queue: db.prepare('INSERT INTO telemetry_outbox (kind, body) VALUES (?, ?)'),
+      box: db.prepare(
+        `INSERT INTO relay_boxes (id, last_contact, every_s) VALUES (?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET last_contact = max(last_contact, excluded.last_contact), every_s = excluded.every_s`,
+      ),
+    };
+  }
+
+  /** Registers or updates the player and its latest status; returns whether it is new. */
+  private upsertPlayer(
+    id: string,
+    status: ScreenStatus,
+    seenAt: number,
+    intervalS: number,
+    via: string | null,
+    firstSeen = seenAt,
+  ): boolean {
+    const prev = this.q.player.get(id) as { status: string; last_seen: number } | undefined;
+    const json = JSON.stringify(status);
+    const row = {
+      id,
+      name: status.name ?? null,
+      channel: status.channel,
+      firstSeen,
+      lastSeen: seenAt,
+      intervalS,
+      via,
+      status: json,
+    };
+    if (!prev) {
+      this.q.insertPlayer.run(row);
+    } else if (seenAt >= prev.last_seen) {
+      // An older heartbeat (a forward batch that arrives late) goes to the history only.
+      const changed = signature(JSON.parse(prev.status) as ScreenStatus) !== signature(status) ? 1 : 0;
+      this.q.updatePlayer.run({ ...row, changed });
+    }
+    this.q.history.run(id, seenAt, json);
+    this.q.capHistory.run({ player: id, keep: HISTORY_ROWS - 1 });
+    return !prev;
+  }
+
+  private insertRecord(player: string, channel: string, r: PlayRecordBody, now: number): boolean {
+    const start = Date.parse(r.start);
+    const done =
+      this.q.record.run(
+        player,
+        r.id,
+        channel,
+        r.item,
+        r.version,
+        start,
+        r.shownS,
+        r.outcome,
+        r.reason ?? null,
+        now,
+      ).changes > 0;
+    if (done && this.outbox) this.q.queue.run('record', JSON.stringify({ player, channel, ...r }));
+    return done;
+  }
+
+  private insertCount(player: string, channel: string, c: PlayCountBody, now: number): boolean {
+    const done =
+      this.q.count.run(
+        player,
+        c.id,
+        channel,
+        c.item,
+        c.version,
+        Date.parse(c.hour),
+        c.plays,
+        c.shownS,
+        c.skipped,
+        now,
+      ).changes > 0;
+    if (done && this.outbox) this.q.queue.run('count', JSON.stringify({ player, channel, ...c }));
+    return done;
+  }
+
+  /** Stores one heartbeat and its plays in one transaction. */
+  ingestHeartbeat(hb: Heartbeat, receivedAt: number, intervalS: number): IngestResult {
+    const result = this.db.transaction((): IngestResult => {
+      const registered = this.upsertPlayer(hb.player, statusOf(hb), receivedAt, intervalS, null);
+      let records = 0;
+      let counts = 0;
+      for (const r of hb.plays?.records ?? [])
+        if (this.insertRecord(hb.player, hb.channel, r, receivedAt)) records++;
+      for (const c of hb.plays?.counts ?? [])
+        if (this.insertCount(hb.player, hb.channel, c, receivedAt)) counts++;
+      return { records, counts, registered };
+    })();
+    this.maybePrune(receivedAt);
+    return result;
+  }
+
+  /** Stores a box's forward batch in one transaction (at the publisher). */
+  ingestForward(batch: ForwardBatch, receivedAt: number): { records: number; counts: number } {
+    const result = this.db.transaction(() => {
+      this.q.box.run(batch.box, receivedAt, batch.everyS);
+      for (const hb of batch.heartbeats) {
+        // The box's clock may be ahead: a screen is never seen after the batch arrived.
+        const seenAt = Math.min(Date.parse(hb.seenAt), receivedAt);
+        this.upsertPlayer(
+          hb.player,
+          statusOf(hb),
+          seenAt,
+          hb.intervalS,
+          batch.box,
+          Math.min(Date.parse(hb.firstSeen), seenAt),
+        );
+      }
+      let records = 0;
+      let counts = 0;
+      for (const { player, channel, ...r } of batch.records)
+        if (this.insertRecord(player, channel, r, receivedAt)) records++;
+      for (const { player, channel, ...c } of batch.counts)
+        if (this.insertCount(player, channel, c, receivedAt)) counts++;
+      return { records, counts };
+    })();
+    this.maybePrune(receivedAt);
+    return result;
+  }
+
+  private maybePrune(now: number): void {
+    if (now - this.lastPrune < PRUNE_EVERY_MS && now >= this.lastPrune) return;
+    this.lastPrune = now;
+    this.prune(now);
+  }
+
+  /** Drops history older than HISTORY_MS. */
+  prune(now: number): number {
+    return this.db.prepare('DELETE FROM heartbeats WHERE at < ?').run(now - HISTORY_MS).changes;
+  }
+
+  players(channel?: string): PlayerRow[] {
+    const rows = (
+      channel === undefined
+        ? this.db.prepare('SELECT * FROM players ORDER BY channel, id').all()
+        : this.db.prepare('SELECT * FROM players WHERE channel = ? ORDER BY id').all(channel)
+    ) as {
+      id: string;
+      name: string | null;
+      channel: string;
+      first_seen: number;
+      last_seen: number;
+      interval_s: number;
+      via: string | null;
+      status: string;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      channel: r.channel,
+      firstSeen: r.first_seen,
+      lastSeen: r.last_seen,
+      intervalS: r.interval_s,
+      via: r.via,
+      status: JSON.parse(r.status) as ScreenStatus,
+    }));
+  }
+
+  boxes(): Map<string, BoxRow> {
+    const rows = this.db.prepare('SELECT id, last_contact, every_s FROM relay_boxes').all() as {
+      id: string;
+      last_contact: number;
+      every_s: number;
+    }[];
+    return new Map(rows.map((r) => [r.id, { id: r.id, lastContact: r.last_contact, everyS: r.every_s }]));
+  }
+
+  historyOf(player: string, since = 0): { at: number; status: ScreenStatus }[] {
+    const rows = this.db
+      .prepare('SELECT at, status FROM heartbeats WHERE player = ? AND at >= ? ORDER BY at')
+      .all(player, since) as { at: number; status: string }[];
+    return rows.map((r) => ({ at: r.at, status: JSON.parse(r.status) as ScreenStatus }));
+  }
+
+  /** The channel's records that started in [from, to). */
+  records(channel: string, from: number, to: number): StoredRecord[] {
+    return this.db
+      .prepare(
+        `SELECT player, id, channel, item, version, start, shown_s AS shownS, outcome, reason
+         FROM plays WHERE channel = ? AND start >= ? AND start < ? ORDER BY start, player, id`,
+      )
+      .all(channel, from, to) as StoredRecord[];
+  }
+
+  /** The channel's hourly counts whose hour starts in [from, to). */
+  counts(channel: string, from: number, to: number): StoredCount[] {
+    return this.db
+      .prepare(
+        `SELECT player, id, channel, item, version, hour, plays, shown_s AS shownS, skipped
+         FROM play_counts WHERE channel = ? AND hour >= ? AND hour < ? ORDER BY hour, player, id`,
+      )
+      .all(channel, from, to) as StoredCount[];
+  }
+
+  // ---------------------------------------------------------------- outbox (box side)
+
+  outboxSize(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM telemetry_outbox').get() as { n: number }).n;
+  }
+
+  /** The oldest queued records and counts, in order. */
+  outboxHead(limit: number): OutboxRow[] {
+    return this.db
+      .prepare('SELECT seq, kind, body FROM telemetry_outbox ORDER BY seq LIMIT ?')
+      .all(limit) as OutboxRow[];
+  }
+
+  /** Players whose latest heartbeat the upstream has not acknowledged, and whether one changed. */
+  unforwarded(): { players: (PlayerRow & { changed: boolean })[] } {
+    const rows = this.db
+      .prepare(
+        'SELECT id, changed FROM players WHERE via IS NULL AND (forwarded_seen IS NULL OR last_seen > forwarded_seen)',
+      )
+      .all() as { id: string; changed: number }[];
+    if (rows.length === 0) return { players: [] };
+    const changed = new Map(rows.map((r) => [r.id, r.changed === 1]));
+    return {
+      players: this.players()
+        .filter((p) => changed.has(p.id))
+        .map((p) => ({ ...p, changed: changed.get(p.id)! })),
+    };
+  }
+
+  /** After the upstream's ack: the rows sent are deleted, the heartbeats sent marked. */
+  acknowledge(
+    seqs: { first: number; last: number } | undefined,
+    players: { id: string; lastSeen: number }[],
+  ): void {
+    this.db.transaction(() => {
+      if (seqs)
+        this.db.prepare('DELETE FROM telemetry_outbox WHERE seq BETWEEN ? AND ?').run(seqs.first, seqs.last);
+      const mark = this.db.prepare(
+        'UPDATE players SET forwarded_seen = @seen, changed = CASE WHEN last_seen = @seen THEN 0 ELSE changed END WHERE id = @id',
+      );
+      for (const p of players) mark.run({ id: p.id, seen: p.lastSeen });
+    })();
+  }
+}
