@@ -99,7 +99,7 @@ async function missingMedia(playlistPath: string, playlist: SourcePlaylist): Pro
   return problems;
 }
 
-class MediaCollector {
+export class MediaCollector {
   files = new Map<string, { sha256: string; bytes: number; type: MediaType; source: string }>();
 
   constructor(
@@ -344,7 +344,15 @@ export async function buildManifestBody(
   playlist: SourcePlaylist,
   onProgress?: PublishOptions['onProgress'],
 ) {
-  const base = dirname(resolve(sourcePath));
+  return buildManifestBodyIn(dirname(resolve(sourcePath)), playlist, onProgress);
+}
+
+/** The same, for a playlist whose media paths are relative to `base` (the editor's media library). */
+export async function buildManifestBodyIn(
+  base: string,
+  playlist: SourcePlaylist,
+  onProgress?: PublishOptions['onProgress'],
+) {
   const media = new MediaCollector(base, onProgress);
   const items = [];
   for (const [i, item] of playlist.items.entries()) items.push(await resolveItem(item, i, media, base));
@@ -358,7 +366,25 @@ export async function buildManifestBody(
 export async function publishPlaylist(sourcePath: string, options: PublishOptions): Promise<PublishResult> {
   const playlist = await readSourcePlaylist(sourcePath);
   const { body, media } = await buildManifestBody(sourcePath, playlist, options.onProgress);
-  const previous = await readPublishedVersion(options.outDir, playlist.channel).catch((e: unknown) => {
+  const prepared = await prepareManifest(body, media, options, sourcePath);
+  await writeFileAtomic(prepared.manifestPath, prepared.envelope);
+  const { envelope: _envelope, ...result } = prepared;
+  return result;
+}
+
+/**
+ * Everything of a publish but writing the manifest: the version (above the one in
+ * outDir), dates, schema check, media copied into outDir/media, the signed envelope.
+ * The editor writes the envelope inside its database transaction.
+ */
+export async function prepareManifest(
+  body: Awaited<ReturnType<typeof buildManifestBodyIn>>['body'],
+  media: MediaCollector,
+  options: PublishOptions,
+  /** Names the source in errors. */
+  where: string,
+): Promise<PublishResult & { envelope: Uint8Array }> {
+  const previous = await readPublishedVersion(options.outDir, body.channel).catch((e: unknown) => {
     // An unreadable previous manifest only matters when it decides the version.
     if (options.version === undefined) throw e;
     return undefined;
@@ -366,7 +392,7 @@ export async function publishPlaylist(sourcePath: string, options: PublishOption
   const version = options.version ?? (previous ?? 0) + 1;
   if (previous !== undefined && version <= previous) {
     throw new UserError(
-      `version ${version} is not above the published version ${previous} of "${playlist.channel}"; versions only go up`,
+      `version ${version} is not above the published version ${previous} of "${body.channel}"; versions only go up`,
     );
   }
   const now = options.now ?? new Date();
@@ -381,7 +407,7 @@ export async function publishPlaylist(sourcePath: string, options: PublishOption
     ...content,
   };
   const checked = validateManifest(manifest);
-  if (!checked.ok) throw invalid(sourcePath, checked.problems);
+  if (!checked.ok) throw invalid(where, checked.problems);
 
   let copied = 0;
   for (const f of media.files.values()) {
@@ -401,12 +427,11 @@ export async function publishPlaylist(sourcePath: string, options: PublishOption
     utf8(`${JSON.stringify(checked.value, null, 2)}\n`),
     [options.key],
   );
-  const path = manifestPath(options.outDir, checked.value.channel);
-  await writeFileAtomic(path, envelopeToBytes(envelope));
   const files = [...media.files.values()];
   return {
+    envelope: envelopeToBytes(envelope),
     manifest: checked.value,
-    manifestPath: path,
+    manifestPath: manifestPath(options.outDir, checked.value.channel),
     mediaFiles: files.length,
     mediaBytes: files.reduce((n, f) => n + f.bytes, 0),
     copied,
