@@ -91,7 +91,8 @@ export class MediaError extends Error {
   }
 }
 
-const tooLarge = (limit: number, what: string) =>
+/** 413 `too-large`, naming the limit. */
+export const tooLarge = (limit: number, what: string) =>
   new MediaError(413, 'too-large', `${what} dépasse la taille permise (${formatMb(limit)}).`);
 
 function formatMb(bytes: number): string {
@@ -277,7 +278,7 @@ export class MediaLibrary {
    * show another type than the name says (415); nothing is left behind.
    */
   async addStream(
-    source: AsyncIterable<Uint8Array>,
+    source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
     originalName: string,
     by: string | null,
     options: AddOptions = {},
