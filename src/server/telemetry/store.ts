@@ -251,7 +251,6 @@ export class TelemetryStore {
       this.q.updatePlayer.run({ ...row, changed });
     }
     this.q.history.run(id, seenAt, json);
-    this.q.capHistory.run({ player: id, keep: HISTORY_ROWS - 1 });
     return !prev;
   }
 
@@ -342,9 +341,12 @@ export class TelemetryStore {
     this.prune(now);
   }
 
-  /** Drops history older than HISTORY_MS. */
+  /** Drops history older than HISTORY_MS, and past HISTORY_ROWS per player (a player that sends too often). */
   prune(now: number): number {
-    return this.db.prepare('DELETE FROM heartbeats WHERE at < ?').run(now - HISTORY_MS).changes;
+    let changes = this.db.prepare('DELETE FROM heartbeats WHERE at < ?').run(now - HISTORY_MS).changes;
+    for (const { id } of this.db.prepare('SELECT id FROM players').all() as { id: string }[])
+      changes += this.q.capHistory.run({ player: id, keep: HISTORY_ROWS - 1 }).changes;
+    return changes;
   }
 
   players(channel?: string): PlayerRow[] {
@@ -414,6 +416,15 @@ export class TelemetryStore {
 
   outboxSize(): number {
     return (this.db.prepare('SELECT count(*) AS n FROM telemetry_outbox').get() as { n: number }).n;
+  }
+
+  /** The number of queued rows, counted up to `limit` only (cheap on a week's backlog). */
+  outboxCount(limit: number): number {
+    return (
+      this.db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM telemetry_outbox LIMIT ?)').get(limit) as {
+        n: number;
+      }
+    ).n;
   }
 
   /** The oldest queued records and counts, in order. */
