@@ -46,6 +46,8 @@ export default defineConfig({
       input: {
         player: fileURLToPath(new URL('index.html', import.meta.url)),
         editor: fileURLToPath(new URL('editor/index.html', import.meta.url)),
+        // The editor's preview frames: a viewport of the screen's size (src/editor/preview-frame.ts).
+        'editor-preview': fileURLToPath(new URL('editor/preview-frame.html', import.meta.url)),
       },
     },
     // hls.js is loaded with a dynamic import only when an HLS item is due.

@@ -10,6 +10,15 @@ export default {
   nodeResolve: { exportConditions: ['production'] },
   // Legacy decorators need the tsconfig; target es2022 lowers them (TOOLCHAIN.md).
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
+  // The editor's tests have no server: its media route (GET /api/editor/media/<name>) serves
+  // assets/<name> here, so thumbnails load instead of printing 404s.
+  middleware: [
+    function editorMedia(context, next) {
+      if (context.method === 'GET' && context.url.startsWith('/api/editor/media/'))
+        context.url = `/assets/${context.url.slice('/api/editor/media/'.length)}`;
+      return next();
+    },
+  ],
   browsers: [
     chromeLauncher({
       launchOptions: {

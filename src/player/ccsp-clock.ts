@@ -19,9 +19,13 @@ export class CcspClock extends LitElement {
   /** IANA time zone of the channel. */
   @property({ attribute: 'time-zone' }) timeZone = DEFAULT_TIMEZONE;
 
+  /** The time to show, in ms, instead of the device's (the editor's preview of another instant). */
+  @property({ attribute: false }) now: (() => number) | undefined;
+
   override render() {
-    const text = formatClock(this.clock.now, this.timeZone);
-    return html`<time lang="fr" datetime=${this.clock.now.toISOString()}>${text}</time>`;
+    const now = this.now ? new Date(this.now()) : this.clock.now;
+    const text = formatClock(now, this.timeZone);
+    return html`<time lang="fr" datetime=${now.toISOString()}>${text}</time>`;
   }
 }
 

@@ -167,6 +167,12 @@ export class CcspPlayer extends LitElement {
   /** Where media files are loaded from (by default /media/<sha256>.<ext> on the origin). */
   @property({ attribute: false }) resolveMedia: MediaResolver = mediaUrl;
 
+  /**
+   * The time to schedule by, in ms since the epoch, instead of the trusted clock: the editor's
+   * preview shows what the screen would show at a chosen instant. Unset on a real screen.
+   */
+  @property({ attribute: false }) now: (() => number) | undefined;
+
   /** Cross-fade length in milliseconds. */
   @property({ type: Number, attribute: 'fade-ms' }) fadeMs = 600;
 
@@ -206,7 +212,8 @@ export class CcspPlayer extends LitElement {
       changed.has('manifest') ||
       changed.has('items') ||
       changed.has('timeScale') ||
-      changed.has('noSchedule')
+      changed.has('noSchedule') ||
+      changed.has('now')
     ) {
       this.model = undefined;
     }
@@ -316,6 +323,7 @@ export class CcspPlayer extends LitElement {
 
   /** Trusted time, with the clock skew reflected for anyone watching (`data-clock-skew`, seconds). */
   private trustedNow(): number {
+    if (this.now) return this.now();
     const t = this.clock.now();
     this.dataset.clockSkew = String(Math.round(t.skewMs / 1000));
     if (t.implausible) this.dataset.clock = 'implausible';
@@ -531,7 +539,7 @@ export class CcspPlayer extends LitElement {
     return html`
       <header>
         <span class="site" lang="fr">${m?.site.name ?? 'Centre Communal de Service Public'}</span>
-        ${idle ? nothing : html`<ccsp-clock time-zone=${m?.timezone ?? DEFAULT_TIMEZONE}></ccsp-clock>`}
+        ${idle ? nothing : html`<ccsp-clock time-zone=${m?.timezone ?? DEFAULT_TIMEZONE} .now=${this.now}></ccsp-clock>`}
       </header>
       <div class="stage" @ccsp-item-error=${this.onItemError}></div>
       <div class="progress" aria-hidden="true"><div class="bar"></div></div>
