@@ -64,7 +64,7 @@ describe('telemetry under faults', () => {
 
   it('the publisher restarted while a box forwards: nothing lost or doubled', async () => {
     const port = await freePort();
-    let publisher: TelemetryServer | undefined = await startTelemetryServer(`${tmp.dir}/publisher`, { port });
+    const first = await startTelemetryServer(`${tmp.dir}/publisher`, { port });
     const box = await startTelemetryServer(`${tmp.dir}/box`, { outbox: true, acceptForward: false });
     const forwarder = new Forwarder({
       store: box.store,
@@ -82,13 +82,16 @@ describe('telemetry under faults', () => {
     }
     let failures = 0;
     const drain = (async () => {
-      while (box.store.outboxSize() > 0) if (!(await forwarder.forwardOnce())) (failures++, await sleep(5));
+      while (box.store.outboxSize() > 0) {
+        if (await forwarder.forwardOnce()) continue;
+        failures++;
+        await sleep(5);
+      }
     })();
     await sleep(20);
-    await publisher.close();
-    publisher = undefined;
+    await first.close();
     await sleep(50);
-    publisher = await startTelemetryServer(`${tmp.dir}/publisher`, { port });
+    const publisher = await startTelemetryServer(`${tmp.dir}/publisher`, { port });
     await drain;
     expect(failures).toBeGreaterThan(0);
     expect(countRows(publisher.db, 'plays')).toBe(total);
