@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -198,5 +198,15 @@ describe('MediaLibrary (real SQLite file, real sample media)', () => {
       'too-large',
     );
     expect(library.list()).toEqual([]);
+  });
+
+  it('cleans temporary files a crash left, not those of an upload under way', async () => {
+    const old = await library.tempPath('.part');
+    const fresh = await library.tempPath('.part');
+    await writeFile(old, 'x');
+    await writeFile(fresh, 'y');
+    await utimes(old, new Date(Date.now() - 2 * 3_600_000), new Date(Date.now() - 2 * 3_600_000));
+    await library.cleanTemp();
+    expect(await readdir(library.tmpDir)).toEqual([fresh.split('/').pop()]);
   });
 });

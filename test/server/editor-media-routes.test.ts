@@ -223,6 +223,32 @@ describe('media library API (real server, real SQLite file)', () => {
     await noTemporaryFiles();
   });
 
+  it('takes a multivariant rendition: the top playlist becomes index.m3u8, variants keep their folders', async () => {
+    const variant = 'rendition-720p-francais-sous-titres-fon';
+    const master = [
+      '#EXTM3U',
+      '#EXT-X-STREAM-INF:BANDWIDTH=200000,RESOLUTION=640x360',
+      `${variant}/index.m3u8`,
+      '',
+    ].join('\n');
+    const zip = makeZip([
+      { name: 'master.m3u8', data: Buffer.from(master) },
+      ...(await Promise.all(
+        HLS_FILES.map(async (f) => ({ name: `${variant}/${f}`, data: await readFile(join(HLS, f)) })),
+      )),
+    ]);
+    const res = await server.fetchAs(cookie, 'POST', 'media/hls?filename=multi.zip', zip);
+    expect(res.status).toBe(201);
+    const { media } = (await res.json()) as { media: Media };
+    const base = media.name.replace('index.m3u8', '');
+    const top = await server.fetchAs(reader, 'GET', `media/${media.name}`);
+    expect(await top.text()).toBe(master);
+    const segment = await server.fetchAs(reader, 'GET', `media/${base}${variant}/seg003.m4s`);
+    expect(segment.status).toBe(200);
+    expect(segment.headers.get('content-type')).toBe('video/iso.segment');
+    expect(Buffer.from(await segment.arrayBuffer())).toEqual(await readFile(join(HLS, 'seg003.m4s')));
+  });
+
   it('refuses a .zip with a ../evil entry (400 bad-name), and keeps nothing', async () => {
     const before = await list();
     const zip = makeZip([

@@ -485,7 +485,11 @@ export class MediaLibrary {
         await mkdir(join(this.dir, 'hls'), { recursive: true });
         // A folder left by a crash between this rename and the row below is replaced whole.
         await rm(target, { recursive: true, force: true });
-        await rename(staging, target);
+        await rename(staging, target).catch(async (e: NodeJS.ErrnoException) => {
+          // The same rendition, uploaded at the same moment by someone else, got there first.
+          if (e.code !== 'ENOTEMPTY' && e.code !== 'EEXIST') throw e;
+          await rm(staging, { recursive: true, force: true });
+        });
       } catch (e) {
         await rm(staging, { recursive: true, force: true });
         throw e;
@@ -559,9 +563,17 @@ export class MediaLibrary {
     return rows.map(toEntry);
   }
 
-  /** Removes temporary files left by an upload that a crash interrupted. */
-  async cleanTemp(): Promise<void> {
-    await rm(this.tmpDir, { recursive: true, force: true });
+  /**
+   * Removes temporary files left by uploads that a crash interrupted: those not
+   * touched for `olderThanMs` (an upload under way writes to its file all along).
+   */
+  async cleanTemp(olderThanMs = 3_600_000): Promise<void> {
+    const names = await readdir(this.tmpDir).catch(() => [] as string[]);
+    for (const name of names) {
+      const path = join(this.tmpDir, name);
+      const info = await stat(path).catch(() => undefined);
+      if (info && Date.now() - info.mtimeMs > olderThanMs) await rm(path, { recursive: true, force: true });
+    }
   }
 }
 

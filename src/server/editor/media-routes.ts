@@ -55,7 +55,14 @@ export interface MediaUse {
 export function mediaUses(playlists: readonly ChannelPlaylist[]): Map<string, MediaUse[]> {
   const uses = new Map<string, MediaUse[]>();
   for (const { channel, where, playlist } of playlists) {
-    for (const { pointer, path } of sourceMediaPaths(playlist)) {
+    let paths: { pointer: string; path: string }[];
+    try {
+      paths = sourceMediaPaths(playlist);
+    } catch {
+      // A draft is saved as staff wrote it; one that does not have the playlist's shape names nothing.
+      continue;
+    }
+    for (const { pointer, path } of paths) {
       const index = Number(pointer.split('/')[2]);
       const item = playlist.items[index]?.id ?? String(index);
       const name = path.replace(/^\.\//, '');
@@ -115,6 +122,8 @@ export function mediaRoutes(options: MediaRoutesOptions): (app: FastifyInstance)
     void app.register(async (scope) => {
       // Upload bodies reach the handlers as the raw stream, whatever their type
       // (a browser labels a .vtt text/vtt, a video video/mp4, some nothing at all).
+      // What an interrupted upload left behind (a crash, a power cut).
+      await library.cleanTemp();
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
       await scope.register(multipart);
