@@ -209,6 +209,15 @@ describe('media library API (real server, real SQLite file)', () => {
     });
     expect(res.status).toBe(201);
     expect(((await res.json()) as { media: Media }).media.name).toBe(hlsName);
+    // Each upload is audited (the folder twice, the zip), each with the name it came with.
+    const audited = auditEntries(server.db).filter(
+      (e) => e.action === 'media-upload' && e.detail.name === hlsName,
+    );
+    expect(audited.map((e) => e.detail.originalName)).toEqual([
+      'casier.zip',
+      'casier-judiciaire',
+      'casier-judiciaire',
+    ]);
 
     const playlist = await server.fetchAs(reader, 'GET', `media/${hlsName}`);
     expect(playlist.status).toBe(200);

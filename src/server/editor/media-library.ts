@@ -215,6 +215,8 @@ export interface AddOptions {
   limits?: Partial<MediaLimits>;
   /** Move the source files into the library instead of copying them (they are temporary files under tmpDir). */
   consume?: boolean;
+  /** Called in the transaction that records the entry (an audit row), new or already there. */
+  onAdded?: (entry: MediaEntry) => void;
 }
 
 export class MediaLibrary {
@@ -329,7 +331,7 @@ export class MediaLibrary {
       await rm(tmp, { force: true });
       throw e;
     }
-    return this.record({ name, type, bytes, sha256, originalName, by, kind });
+    return this.record({ name, type, bytes, sha256, originalName, by, kind }, options.onAdded);
   }
 
   /** Adds an HLS rendition from a folder on disk (the sample rendition at first start). */
@@ -495,34 +497,44 @@ export class MediaLibrary {
         throw e;
       }
     }
-    return this.record({
-      name,
-      type: 'application/vnd.apple.mpegurl',
-      kind: 'hls',
-      bytes: total,
-      sha256: kept.get('index.m3u8')!.sha256,
-      originalName,
-      by,
-    });
+    return this.record(
+      {
+        name,
+        type: 'application/vnd.apple.mpegurl',
+        kind: 'hls',
+        bytes: total,
+        sha256: kept.get('index.m3u8')!.sha256,
+        originalName,
+        by,
+      },
+      options.onAdded,
+    );
   }
 
-  private record(e: {
-    name: string;
-    type: MediaType;
-    kind: MediaKind;
-    bytes: number;
-    sha256: string;
-    originalName: string;
-    by: string | null;
-  }): MediaEntry {
-    // The first upload keeps its name and author: the same bytes again are the same entry.
-    this.db
-      .prepare(
-        `INSERT INTO media (name, type, bytes, sha256, original_name, uploaded_at, uploaded_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO NOTHING`,
-      )
-      .run(e.name, e.type, e.bytes, e.sha256, e.originalName, Date.now(), e.by);
-    return this.get(e.name)!;
+  private record(
+    e: {
+      name: string;
+      type: MediaType;
+      kind: MediaKind;
+      bytes: number;
+      sha256: string;
+      originalName: string;
+      by: string | null;
+    },
+    onAdded?: (entry: MediaEntry) => void,
+  ): MediaEntry {
+    return this.db.transaction(() => {
+      // The first upload keeps its name and author: the same bytes again are the same entry.
+      this.db
+        .prepare(
+          `INSERT INTO media (name, type, bytes, sha256, original_name, uploaded_at, uploaded_by)
+           VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO NOTHING`,
+        )
+        .run(e.name, e.type, e.bytes, e.sha256, e.originalName, Date.now(), e.by);
+      const entry = this.get(e.name)!;
+      onAdded?.(entry);
+      return entry;
+    })();
   }
 
   /**

@@ -105,25 +105,25 @@ export function mediaRoutes(options: MediaRoutesOptions): (app: FastifyInstance)
   /** A refusal: the docs' error shape; the rest of an unread body is not waited for. */
   const refuse = (request: FastifyRequest, reply: FastifyReply, e: unknown) => {
     if (!(e instanceof MediaError)) throw e;
-    if (!request.raw.readableEnded) reply.header('connection', 'close');
+    if (request.method === 'POST' && !request.raw.readableEnded) reply.header('connection', 'close');
     return sendError(reply, e.status, e.code, e.message);
   };
 
-  const recordUpload = (request: FastifyRequest, entry: MediaEntry) => {
+  /** Audits the upload in the same transaction as the library's row. */
+  const audited = (request: FastifyRequest, originalName: string) => (entry: MediaEntry) =>
     audit(db, userOf(request), 'media-upload', null, {
       name: entry.name,
-      originalName: entry.originalName,
+      originalName,
       type: entry.type,
       bytes: entry.bytes,
     });
-  };
 
   return (app) => {
     void app.register(async (scope) => {
-      // Upload bodies reach the handlers as the raw stream, whatever their type
-      // (a browser labels a .vtt text/vtt, a video video/mp4, some nothing at all).
       // What an interrupted upload left behind (a crash, a power cut).
       await library.cleanTemp();
+      // Upload bodies reach the handlers as the raw stream, whatever their type
+      // (a browser labels a .vtt text/vtt, a video video/mp4, some nothing at all).
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
       await scope.register(multipart);
@@ -166,9 +166,8 @@ export function mediaRoutes(options: MediaRoutesOptions): (app: FastifyInstance)
               (request.body as Readable | undefined) ?? [],
               filename,
               userOf(request).login,
-              { limits: limits() },
+              { limits: limits(), onAdded: audited(request, filename) },
             );
-            recordUpload(request, entry);
             return reply.code(201).send({ media: withUses([entry])[0] });
           } catch (e) {
             return refuse(request, reply, e);
@@ -185,7 +184,7 @@ export function mediaRoutes(options: MediaRoutesOptions): (app: FastifyInstance)
           let entry: MediaEntry | undefined;
           let error: unknown;
           try {
-            entry = await receiveHls(request, library, staging, max);
+            entry = await receiveHls(request, library, staging, max, (name) => audited(request, name));
           } catch (e) {
             error = e;
           }
@@ -193,7 +192,6 @@ export function mediaRoutes(options: MediaRoutesOptions): (app: FastifyInstance)
           await rm(staging, { recursive: true, force: true });
           await rm(`${staging}.zip`, { force: true });
           if (!entry) return refuse(request, reply, error);
-          recordUpload(request, entry);
           return reply.code(201).send({ media: withUses([entry])[0] });
         },
       );
@@ -231,6 +229,7 @@ async function receiveHls(
   library: MediaLibrary,
   staging: string,
   max: MediaLimits,
+  onAdded: (originalName: string) => (entry: MediaEntry) => void,
 ): Promise<MediaEntry> {
   let files: HlsSourceFile[];
   let originalName: string;
@@ -248,7 +247,11 @@ async function receiveHls(
     );
     files = await unzipTo(zip, staging, { maxBytes: max.hls, maxEntries: max.hlsFiles });
   }
-  return library.addHlsFiles(files, originalName, userOf(request).login, { limits: max, consume: true });
+  return library.addHlsFiles(files, originalName, userOf(request).login, {
+    limits: max,
+    consume: true,
+    onAdded: onAdded(originalName),
+  });
 }
 
 /**
