@@ -226,7 +226,7 @@ export function dateTimeField(
   ctx: FormContext,
   pointer: string,
   value: unknown,
-  o: { label: string; hint?: string; timeLabel: string },
+  o: { label: string; hint?: string; timeLabel: string; required?: boolean },
 ) {
   const text = typeof value === 'string' ? value : '';
   const day = text.slice(0, 10);
@@ -234,7 +234,7 @@ export function dateTimeField(
   const store = (d: string, t: string) => ctx.set(pointer, d === '' ? undefined : t ? `${d}T${t}` : d);
   const describe = describedBy(ctx, pointer, Boolean(o.hint));
   return html`<div class="field datetime">
-    <label for=${fieldId(pointer)}>${o.label}${optionalMark(false)}</label>
+    <label for=${fieldId(pointer)}>${o.label}${optionalMark(o.required)}</label>
     ${hintOf(pointer, o.hint)}
     <div class="actions">
       <input

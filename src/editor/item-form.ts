@@ -48,8 +48,11 @@ function scheduleForm(ctx: FormContext, at: string, item: LooseItem) {
       timeLabel: 'à partir de',
     })}
     ${dateTimeField(ctx, `${s}/until`, schedule.until, {
-      label: isAnnouncement ? 'Jusqu’au (obligatoire pour une annonce)' : 'Jusqu’au',
-      hint: 'Dernier jour de diffusion, inclus ; avec une heure, la diffusion s’arrête à cette heure.',
+      label: 'Jusqu’au',
+      required: isAnnouncement,
+      hint: isAnnouncement
+        ? 'Obligatoire pour une annonce : dernier jour de diffusion, inclus ; avec une heure, elle s’arrête à cette heure.'
+        : 'Dernier jour de diffusion, inclus ; avec une heure, la diffusion s’arrête à cette heure.',
       timeLabel: 'jusqu’à',
     })}
     <fieldset

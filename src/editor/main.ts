@@ -1,6 +1,5 @@
 // Entry point of the editor's page (editor/index.html, served at /editor/).
 import '../player/fonts.css';
+import './ccsp-editor.ts';
 
-const main = document.createElement('main');
-main.textContent = 'Éditeur en construction.';
-document.body.append(main);
+document.body.append(document.createElement('ccsp-editor'));
