@@ -5,7 +5,7 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 import { fr } from 'date-fns/locale';
-import type { SchedulableChannel } from './schedule/engine.ts';
+import { compile, type SchedulableChannel } from './schedule/engine.ts';
 import { nextOpening } from './schedule/display.ts';
 import { LocalClock } from './schedule/local-time.ts';
 
@@ -28,4 +28,10 @@ export function formatReopening(at: number, now: number, timeZone: string): stri
 export function reopeningLine(channel: SchedulableChannel, now: number): string | undefined {
   const at = nextOpening(channel, now);
   return at === null ? undefined : `Réouverture ${formatReopening(at, now, channel.timezone)}`;
+}
+
+/** Why the centre is closed all day today (a closure's reason, a holiday's name), if it is. */
+export function closureReason(channel: SchedulableChannel, now: number): string | undefined {
+  const c = compile(channel);
+  return c.closedDays.get(c.clock.parts(now).day);
 }

@@ -6,9 +6,12 @@
  *   (opening hours, say): the screen keeps saying what a citizen at the door needs.
  * - `eco` (and `crit`): a video with a poster is shown as that still image for the
  *   item's duration (no decoding), and the whole screen is dimmed.
- * - closed: only the items written for a closed centre (`when: "closed"`) and urgent
- *   notices play, dimmed; with none, the dark closed card (ccsp-closed). Nobody is
- *   in the room to read the rest, and the screen should be dark or off anyway.
+ * - closed: what the schedule allows still plays (items with `when: "closed"`, and
+ *   those with `when: "always"`), dimmed, exactly as the editor's timeline shows it;
+ *   with nothing to play, the dark closed card (ccsp-closed) rather than the welcome
+ *   card. Staff who want the card at night mark their items `when: "open"`. The
+ *   screen itself is switched off outside opening hours where the box can
+ *   (server/power-schedule.ts).
  */
 import type { PowerState } from './sign/status.ts';
 
@@ -18,7 +21,6 @@ export interface PowerItem {
   priority?: 'normal' | 'urgent' | undefined;
   essential?: boolean | undefined;
   poster?: unknown;
-  schedule?: { when?: 'always' | 'open' | 'closed' | undefined } | undefined;
 }
 
 /** Items kept on critical power: urgent notices and items marked essential. */
@@ -39,12 +41,6 @@ export function applyPower<I extends PowerItem>(eligible: readonly I[], power: P
   return { items: [...eligible], stills: power === 'eco' };
 }
 
-/** While the centre is closed, only what was written for a closed centre, and urgent notices. */
-export function closedHoursItems<I extends PowerItem>(eligible: readonly I[], open: boolean): I[] {
-  if (open) return [...eligible];
-  return eligible.filter((i) => i.schedule?.when === 'closed' || i.priority === 'urgent');
-}
-
 export interface ScreenPlan<I> extends PowerPlan<I> {
   /** Dim the whole screen: on saving power, and while the centre is closed. */
   dim: boolean;
@@ -57,11 +53,16 @@ export function screenPlan<I extends PowerItem>(
   eligible: readonly I[],
   state: { open: boolean; power: PowerState },
 ): ScreenPlan<I> {
-  const plan = applyPower(closedHoursItems(eligible, state.open), state.power);
+  const plan = applyPower(eligible, state.power);
   return { ...plan, dim: state.power !== 'ok' || !state.open, closed: !state.open };
 }
 
 /** Whether this item is shown as its poster: a video that has one, when stills are asked for. */
 export function showsAsStill(item: PowerItem, stills: boolean): boolean {
   return stills && item.kind === 'video' && item.poster !== undefined;
+}
+
+/** Whether a value read from the network (/config.json, a heartbeat answer) is a power state. */
+export function isPowerState(value: unknown): value is PowerState {
+  return value === 'ok' || value === 'eco' || value === 'crit';
 }

@@ -1,14 +1,17 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { map, of, type Observable, type Subscription } from 'rxjs';
+import { BehaviorSubject, combineLatest, map, of, tap, type Observable, type Subscription } from 'rxjs';
 import {
   DEFAULT_TIMEZONE,
+  isPowerState,
   scheduleTicks,
+  screenPlan,
   serverTimeFromHeaders,
   startSync,
   TrustedClock,
   type Item,
   type Manifest,
+  type PowerState,
   type SyncHandle,
   type SyncState,
   type TrustRoot,
@@ -16,12 +19,14 @@ import {
 import { itemDurationMs, SequenceModel, type Play, type Playback } from '../core/sequence.ts';
 import './ccsp-announcement.ts';
 import './ccsp-clock.ts';
+import './ccsp-closed.ts';
 import './ccsp-explainer.ts';
 import './ccsp-status.ts';
 import './ccsp-ticker.ts';
 import './ccsp-video.ts';
 import './ccsp-welcome.ts';
 import type { CcspAnnouncement } from './ccsp-announcement.ts';
+import type { CcspClosed } from './ccsp-closed.ts';
 import type { CcspExplainer } from './ccsp-explainer.ts';
 import type { CcspVideo } from './ccsp-video.ts';
 import type { CcspWelcome } from './ccsp-welcome.ts';
@@ -38,7 +43,7 @@ export type PlayerState = 'loading' | 'playing' | 'stale' | 'no-content';
 type ItemElement = CcspAnnouncement | CcspExplainer | CcspVideo;
 
 interface Layer {
-  el: ItemElement | CcspWelcome;
+  el: ItemElement | CcspWelcome | CcspClosed;
   /** Item id, or '' for the welcome card. */
   key: string;
   /** Resolves true when the layer can be shown at once, false when its item failed. */
@@ -117,6 +122,15 @@ export class CcspPlayer extends LitElement {
         padding: 1.5vmin 4vmin;
         min-width: 0;
       }
+      /* Saving power, or closed (issue 7): darker pixels draw less on OLED panels; an LCD's
+         backlight is the display commands' business (docs/deployment.md). The closed card
+         sets its own low luminance. */
+      :host([data-dim]) header,
+      :host([data-dim]) footer,
+      :host([data-dim]) .progress,
+      :host([data-dim]) .stage > :not(ccsp-closed) {
+        filter: brightness(0.6);
+      }
       @media (orientation: portrait) {
         header {
           flex-direction: column;
@@ -141,6 +155,12 @@ export class CcspPlayer extends LitElement {
   private sync: SyncHandle | undefined;
   private syncSubscriptions: Subscription[] = [];
   private listeners: AbortController | undefined;
+  /** The power state as a stream, so that a change re-plans without restarting the loop. */
+  private readonly power$ = new BehaviorSubject<PowerState>('ok');
+  /** Whether videos that have a poster are shown as that still (eco and crit power). */
+  private stills = false;
+  /** Whether the centre is closed now: then the closed card replaces the welcome card. */
+  private closedNow = false;
 
   @query('.stage') private stage!: HTMLDivElement;
   @query('.bar') private bar!: HTMLDivElement;
@@ -172,6 +192,9 @@ export class CcspPlayer extends LitElement {
    * preview shows what the screen would show at a chosen instant. Unset on a real screen.
    */
   @property({ attribute: false }) now: (() => number) | undefined;
+
+  /** The centre's power state: `eco` shows videos as their poster and dims, `crit` plays only essential items. */
+  @property({ attribute: false }) power: PowerState = 'ok';
 
   /** Cross-fade length in milliseconds. */
   @property({ type: Number, attribute: 'fade-ms' }) fadeMs = 600;
@@ -218,6 +241,8 @@ export class CcspPlayer extends LitElement {
       this.model = undefined;
     }
     this.dataset.state = this.playerState;
+    this.dataset.power = this.power;
+    if (this.power$.value !== this.power) this.power$.next(this.power);
     if (this.manifest) this.dataset.manifestVersion = String(this.manifest.version);
   }
 
@@ -227,13 +252,15 @@ export class CcspPlayer extends LitElement {
 
   private async load(): Promise<void> {
     // The server's Date header corrects a device clock that booted in 1970 (DESIGN.md "Time").
-    const head = await fetch('/config.json', {
-      method: 'HEAD',
+    const config = await fetch('/config.json', {
       cache: 'no-store',
       signal: AbortSignal.timeout(3000),
     }).catch(() => undefined);
-    const serverTime = head && serverTimeFromHeaders(head.headers);
+    const serverTime = config && serverTimeFromHeaders(config.headers);
     if (serverTime !== undefined) this.clock.observeServer(serverTime);
+    // The centre's power state at boot (issue 7); heartbeat answers keep it up to date.
+    const power = ((await config?.json().catch(() => undefined)) as { power?: unknown } | undefined)?.power;
+    if (isPowerState(power)) this.power = power;
     const store = new BrowserStore();
     void requestPersistence();
     const opened = await openChannel(location.search, store);
@@ -301,7 +328,10 @@ export class CcspPlayer extends LitElement {
     if (!manifest || !this.isConnected) return;
     const scale = this.timeScale;
     this.model ??= new SequenceModel(
-      this.items ?? (this.noSchedule ? of(manifest.items) : this.scheduled(manifest)),
+      this.items ??
+        this.onScreen(
+          this.noSchedule ? of({ eligible: manifest.items, open: true }) : this.scheduled(manifest),
+        ),
       {
         durationOf: (item) => itemDurationMs(item) * scale,
         // The turns follow the schedule's `every`/`share` rules, as the editor's timeline does.
@@ -316,9 +346,32 @@ export class CcspPlayer extends LitElement {
    * The items the schedule engine allows now, re-evaluated exactly when that changes
    * (issue 4): opening hours, closures, validity, urgent items that interrupt.
    */
-  private scheduled(manifest: Manifest): Observable<readonly Item[]> {
+  private scheduled(manifest: Manifest): Observable<{ eligible: Item[]; open: boolean }> {
     this.clock.observeSigned(Date.parse(manifest.issued));
-    return scheduleTicks(of(manifest), () => this.trustedNow()).pipe(map((tick) => tick.eligible));
+    return scheduleTicks(of(manifest), () => this.trustedNow());
+  }
+
+  /**
+   * What plays on this power state and opening state (issue 7, core/power.ts): only
+   * essential items on critical power, videos as stills and a dimmed screen when
+   * saving; while closed, what the schedule allows, dimmed, and the closed card when
+   * that is nothing.
+   */
+  private onScreen(ticks: Observable<{ eligible: Item[]; open: boolean }>): Observable<readonly Item[]> {
+    return combineLatest([ticks, this.power$]).pipe(
+      map(([tick, power]) => screenPlan(tick.eligible, { open: tick.open, power })),
+      tap((plan) => {
+        this.stills = plan.stills;
+        this.toggleAttribute('data-dim', plan.dim);
+        if (plan.closed === this.closedNow) return;
+        this.closedNow = plan.closed;
+        // Nothing playing: the card changes now (the sequence model stays idle and says nothing).
+        queueMicrotask(() => {
+          if (!this.currentPlay && this.shown?.key === '') this.showWelcome();
+        });
+      }),
+      map((plan) => plan.items),
+    );
   }
 
   /** Trusted time, with the clock skew reflected for anyone watching (`data-clock-skew`, seconds). */
@@ -393,6 +446,7 @@ export class CcspPlayer extends LitElement {
     (el as CcspItemBase<Item>).item = item;
     el.resolveMedia = this.resolveMedia;
     el.watchdogMs = this.watchdogMs;
+    if (item.kind === 'video') (el as CcspVideo).still = this.stills;
     el.style.zIndex = '0';
     this.stage.prepend(el);
     const layer: Layer = {
@@ -447,12 +501,21 @@ export class CcspPlayer extends LitElement {
   }
 
   private showWelcome(): void {
-    if (this.shown?.key === '') return;
-    const el = document.createElement('ccsp-welcome');
     const m = this.manifest;
-    el.site = m?.site.name ?? '';
-    el.hours = m?.hours ?? [];
-    el.timeZone = m?.timezone ?? DEFAULT_TIMEZONE;
+    const tag = this.closedNow && m ? 'ccsp-closed' : 'ccsp-welcome';
+    if (this.shown?.key === '' && this.shown.el.localName === tag) return;
+    let el: CcspWelcome | CcspClosed;
+    if (tag === 'ccsp-closed') {
+      // Closed, with nothing written for that time: the dark closed card (issue 7).
+      el = document.createElement('ccsp-closed');
+      el.manifest = m;
+      el.now = () => this.trustedNow();
+    } else {
+      el = document.createElement('ccsp-welcome');
+      el.site = m?.site.name ?? '';
+      el.hours = m?.hours ?? [];
+      el.timeZone = m?.timezone ?? DEFAULT_TIMEZONE;
+    }
     this.stage.prepend(el);
     const layer: Layer = { el, key: '', ready: Promise.resolve(true) };
     this.layers.push(layer);

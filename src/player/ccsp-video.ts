@@ -1,5 +1,5 @@
 import { css, html, nothing } from 'lit';
-import { customElement, query } from 'lit/decorators.js';
+import { customElement, property, query } from 'lit/decorators.js';
 import type { VideoItem } from '../core/index.ts';
 import { ItemError } from './events.ts';
 import { attachHls, type HlsAttachment } from './hls-source.ts';
@@ -15,6 +15,9 @@ import { itemStyles, screenStyles } from './styles.ts';
  * Watchdog: prepare() rejects when the first frame is not decoded within
  * `watchdogMs`; once started, an error, a start that does not come or a stall
  * longer than `watchdogMs` is reported (`ccsp-item-error`) and the player moves on.
+ *
+ * `still` (the player sets it on eco and critical power, issue 7): a video that has
+ * a poster shows that image for the item's duration instead, and nothing is decoded.
  */
 @customElement('ccsp-video')
 export class CcspVideo extends CcspItemBase<VideoItem> {
@@ -45,6 +48,15 @@ export class CcspVideo extends CcspItemBase<VideoItem> {
         object-fit: contain;
         background: var(--ccsp-bg);
       }
+      img.still {
+        display: block;
+        align-self: center;
+        justify-self: center;
+        max-width: 100%;
+        max-height: 100%;
+        min-height: 0;
+        object-fit: contain;
+      }
       /* Captions read from across the room: large, white on a near-opaque backing. */
       video::cue {
         font-family: 'Noto Sans', 'DejaVu Sans', sans-serif;
@@ -60,11 +72,19 @@ export class CcspVideo extends CcspItemBase<VideoItem> {
 
   private hls: HlsAttachment | undefined;
 
+  /** Show the poster instead of the video, when the item has one (saving power). */
+  @property({ type: Boolean, reflect: true }) still = false;
+
+  private get showsStill(): boolean {
+    return this.still && this.item.poster !== undefined;
+  }
+
   private get heading(): { lang: string; title: string } {
     return this.item.translations?.[this.pass - 1] ?? this.item;
   }
 
   protected override async prepareMedia(): Promise<void> {
+    if (this.showsStill) return this.decodeImages();
     const video = this.video;
     const signal = this.life.signal;
     video.muted = true;
@@ -130,6 +150,7 @@ export class CcspVideo extends CcspItemBase<VideoItem> {
 
   override start(): void {
     super.start();
+    if (this.showsStill) return;
     const video = this.video;
     const signal = this.life.signal;
     let lastTime = video.currentTime;
@@ -186,6 +207,11 @@ export class CcspVideo extends CcspItemBase<VideoItem> {
   override render() {
     const item = this.item;
     const title = this.heading;
+    if (this.showsStill && item.poster)
+      return html`
+        <h1 class="clamp" lang=${title.lang}>${title.title}</h1>
+        <img class="still" src=${this.resolveMedia(item.poster)} alt=${title.title} />
+      `;
     return html`
       <h1 class="clamp" lang=${title.lang}>${title.title}</h1>
       <video

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   applyPower,
-  closedHoursItems,
+  closureReason,
   formatProblem,
   formatReopening,
   isEssential,
@@ -15,8 +15,8 @@ import {
 import { sampleWithAbsolutePaths } from '../sample-playlist.ts';
 
 const items: (PowerItem & { id: string })[] = [
-  { id: 'hours', kind: 'announcement', essential: true, schedule: { when: 'closed' } },
-  { id: 'welcome', kind: 'announcement', schedule: { when: 'open' } },
+  { id: 'hours', kind: 'announcement', essential: true },
+  { id: 'welcome', kind: 'announcement' },
   { id: 'clip', kind: 'video', poster: { sha256: 'x' } },
   { id: 'clip-no-poster', kind: 'video' },
   { id: 'notice', kind: 'announcement', priority: 'urgent' },
@@ -49,10 +49,10 @@ describe('showsAsStill', () => {
   });
 });
 
-describe('closedHoursItems and screenPlan', () => {
-  it('keeps only closed-hours items and urgent notices while closed', () => {
-    expect(ids(closedHoursItems(items, false))).toEqual(['hours', 'notice']);
-    expect(ids(closedHoursItems(items, true))).toEqual(ids(items));
+describe('screenPlan', () => {
+  it('plays what the schedule allows while closed, as the editor’s timeline shows it', () => {
+    expect(ids(screenPlan(items, { open: false, power: 'ok' }).items)).toEqual(ids(items));
+    expect(ids(screenPlan(items, { open: false, power: 'crit' }).items)).toEqual(['hours', 'notice']);
   });
 
   it('dims while closed or saving power, and asks for the closed card while closed', () => {
@@ -107,5 +107,20 @@ describe('the essential field', () => {
       expect(formatProblem(bad.problems[0]!, 'en')).toBe('/items/0/essential: must be true or false');
       expect(formatProblem(bad.problems[0]!, 'fr')).toContain('doit valoir true (oui) ou false (non)');
     }
+  });
+});
+
+describe('closureReason', () => {
+  it('names the closure or the holiday of the day, in Porto-Novo time', () => {
+    const channel: SchedulableChannel = {
+      timezone: 'Africa/Porto-Novo',
+      hours: [],
+      closures: [{ from: '2026-12-23', reason: 'Inventaire' }],
+      publicHolidays: { calendar: 'bj' },
+      items: [],
+    };
+    expect(closureReason(channel, Date.parse('2026-12-22T23:30:00Z'))).toBe('Inventaire');
+    expect(closureReason(channel, Date.parse('2026-12-25T10:00:00Z'))).toBe('Noël');
+    expect(closureReason(channel, Date.parse('2026-12-22T10:00:00Z'))).toBeUndefined();
   });
 });

@@ -84,7 +84,9 @@ describe('<ccsp-player>', () => {
   });
 
   it('shows the welcome card with the opening hours when there is nothing to play', async () => {
+    // Whatever the hour: while the centre is closed, the closed card takes its place (issue 7).
     const el = await play(manifestWith([]));
+    el.noSchedule = true;
     await until(() => el.dataset.state === 'no-content');
     const card = stage(el).querySelector('ccsp-welcome')!;
     await card.updateComplete;
