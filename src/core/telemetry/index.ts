@@ -1,0 +1,3 @@
+export * from './heartbeat.ts';
+export * from './loop.ts';
+export * from './queue.ts';
