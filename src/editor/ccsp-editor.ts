@@ -292,7 +292,7 @@ export class CcspEditor extends LitElement {
     const user = this.user;
     const current = this.route.page === 'chaine' ? 'chaines' : this.route.page;
     return html`
-      <a class="skip" href="#contenu" @click=${this.skipToContent}>Aller au contenu</a>
+      <button type="button" class="skip" @click=${this.skipToContent}>Aller au contenu</button>
       <header>
         <div class="bar">
           <a class="brand" href="#/chaines">Écrans des CCSP — éditeur</a>
@@ -330,9 +330,8 @@ export class CcspEditor extends LitElement {
     `;
   }
 
-  private skipToContent = (e: Event) => {
-    // The hash is the router's: move focus without changing it.
-    e.preventDefault();
+  /** A button, not a link: the hash is the router's. */
+  private skipToContent = () => {
     (this.renderRoot.querySelector('main') as HTMLElement).focus();
   };
 }
