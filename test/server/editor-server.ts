@@ -8,10 +8,14 @@
  *   const res = await server.fetchAs(cookie, 'PUT', 'channels/x/draft', { playlist, revision });
  *   await server.close();
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import type { SourcePlaylist } from '../../src/core/index.ts';
+import { sourceMediaPaths } from '../../src/server/publish.ts';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
 import { openDataDir, type DataDir } from '../../src/server/data-dir.ts';
@@ -121,4 +125,36 @@ export async function startEditorServer(
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+const SAMPLE = fileURLToPath(new URL('../../playlists/ccsp-lokossa.json', import.meta.url));
+
+/**
+ * The sample channel (playlists/ccsp-lokossa.json) as the editor keeps it: its media
+ * copied into `<dataDir>/library` under library names (`<sha256>.<ext>`,
+ * `hls/<id>/index.m3u8`), without going through the media library's own code.
+ */
+export async function samplePlaylist(dataDir: string, channel = 'ccsp-lokossa'): Promise<SourcePlaylist> {
+  const playlist = JSON.parse(await readFile(SAMPLE, 'utf8')) as SourcePlaylist & { $schema?: string };
+  delete playlist.$schema;
+  const library = join(dataDir, 'library');
+  await mkdir(library, { recursive: true });
+  for (const { pointer, path } of sourceMediaPaths(playlist)) {
+    const abs = resolve(dirname(SAMPLE), path);
+    const bytes = await readFile(abs);
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    let name: string;
+    if (pointer.endsWith('/hls')) {
+      name = `hls/${sha}/index.m3u8`;
+      await cp(dirname(abs), join(library, 'hls', sha), { recursive: true });
+    } else {
+      name = `${sha}.${path.split('.').pop()}`;
+      await cp(abs, join(library, name));
+    }
+    const keys = pointer.split('/').slice(1);
+    let target = playlist as unknown as Record<string, unknown>;
+    for (const k of keys.slice(0, -1)) target = target[k] as Record<string, unknown>;
+    target[keys.at(-1)!] = name;
+  }
+  return { ...playlist, channel };
 }

@@ -52,6 +52,26 @@ export function sendError(
     .send({ error: { code, message: messageFr, ...(problems ? { problems } : {}) } });
 }
 
+/** A refused editor request, thrown by the services and answered by sendEditorError. */
+export class EditorError extends Error {
+  override name = 'EditorError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    /** French, for staff. */
+    readonly messageFr: string,
+    readonly problems?: readonly ApiProblem[],
+  ) {
+    super(messageFr);
+  }
+}
+
+/** Answers an EditorError; anything else is rethrown (a 500 from the error handler). */
+export function sendEditorError(reply: FastifyReply, e: unknown): FastifyReply {
+  if (!(e instanceof EditorError)) throw e;
+  return sendError(reply, e.status, e.code, e.messageFr, e.problems);
+}
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** `${protocol}://${host}` of the request, as a URL origin (default ports dropped). */

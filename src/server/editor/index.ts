@@ -12,6 +12,9 @@ import { audit, auditEntries } from './audit.ts';
 import { checkOrigin, requireRole, sendError, sessionUser, userOf, type EditorContext } from './guard.ts';
 import { readCookie, sessionCookie, SESSION_COOKIE, Sessions } from './sessions.ts';
 import { LoginLimiter } from './login-limit.ts';
+import { ChannelService } from './channels.ts';
+import { registerChannelRoutes } from './channel-routes.ts';
+import { join } from 'node:path';
 
 export { requireRole, checkOrigin, sendError, userOf } from './guard.ts';
 
@@ -82,8 +85,21 @@ export function editorRoutes(options: EditorOptions): (app: FastifyInstance) => 
       );
       registerSessionRoutes(scope, ctx);
       registerUserRoutes(scope, ctx);
+      registerChannelRoutes(scope, channelService(options));
     });
   };
+}
+
+/** The channels of this editor: their playlists' media live in <dataDir>/library. */
+export function channelService(options: EditorOptions): ChannelService {
+  return new ChannelService({
+    db: options.db,
+    libraryDir: join(options.dataDir, 'library'),
+    publicDir: options.publicDir,
+    manifestKey: options.manifestKey,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.expiresInDays ? { expiresInDays: options.expiresInDays } : {}),
+  });
 }
 
 function registerSessionRoutes(app: FastifyInstance, ctx: EditorContext) {
