@@ -28,6 +28,7 @@ import {
 import { publishPlaylist, readSourcePlaylist } from '../server/publish.ts';
 import { serve } from '../server/serve.ts';
 import { addToken, readTokens, removeToken, tokenPath } from '../server/sign-tokens.ts';
+import { runReport } from '../server/telemetry/report-command.ts';
 
 const USAGE = `ccsp-signage: signed playlists for the CCSP information screens and signs
 
@@ -43,6 +44,7 @@ Usage:
   ccsp-signage serve [--playlists DIR]     (HOST, PORT, CCSP_DATA_DIR from the environment)
   ccsp-signage serve --upstream URL --channel C... [--root-fingerprint SHA256]   (a centre's box)
   ccsp-signage sign-token add NAME | remove NAME | list   (tokens for the sign status endpoint)
+  ccsp-signage report --channel C --from YYYY-MM-DD --to YYYY-MM-DD [--format summary|csv] [--out FILE]
 
 Keys are PEM files: NAME.key.pem (private, PKCS#8) and NAME.pub.pem (public, SPKI).
 Documentation: docs/cli.md`;
@@ -332,6 +334,32 @@ async function serveCommand(args: string[]) {
   });
 }
 
+/** Proof of play from the data folder's database (CCSP_DATA_DIR): per item per day, or the raw records. */
+async function report(args: string[]) {
+  const { values } = parse(args, {
+    channel: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+  });
+  const format = values.format ?? 'summary';
+  if (format !== 'summary' && format !== 'csv')
+    throw new UsageError(`--format must be summary or csv, not "${String(format)}"`);
+  const file = typeof values.out === 'string' ? values.out : undefined;
+  const result = await runReport({
+    dataDir: process.env.CCSP_DATA_DIR ?? '.data',
+    channel: need(values, 'channel'),
+    from: need(values, 'from'),
+    to: need(values, 'to'),
+    format,
+    out: file,
+  });
+  if (file)
+    out(`wrote ${file}: ${result.rows} ${format === 'csv' ? 'records and counts' : 'rows (day, item)'}`);
+  else process.stdout.write(result.text);
+}
+
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   keygen,
   root,
@@ -340,6 +368,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   verify,
   serve: serveCommand,
   'sign-token': signToken,
+  report,
 };
 
 export async function main(argv: string[]): Promise<number> {
