@@ -72,10 +72,20 @@ export class CcspEditorChannel extends LitElement {
       .meta dd {
         margin: 0;
       }
-      .workflow {
-        position: sticky;
-        top: 0;
-        z-index: 2;
+      /* On a large screen the state and the buttons stay in view; a phone needs its height for the form. */
+      @media (min-width: 62rem) and (min-height: 40rem) {
+        .workflow {
+          position: sticky;
+          top: 0;
+          z-index: 2;
+          box-shadow: 0 2px 6px rgb(0 0 0 / 0.08);
+        }
+      }
+      .workflow .status {
+        min-height: 0;
+      }
+      .workflow .notice {
+        margin: 0.5rem 0 0;
       }
       nav.tabs ul {
         list-style: none;
