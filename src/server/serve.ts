@@ -15,6 +15,7 @@ import { SeqStore } from './sign-endpoint.ts';
 import { FileStore } from './file-store.ts';
 import { startMirror, type MirrorHandle } from './mirror.ts';
 import { readTokens } from './sign-tokens.ts';
+import { serveTelemetry } from './telemetry/index.ts';
 
 export interface ServeOptions {
   playlistsDir: string;
@@ -143,6 +144,17 @@ export async function serve(options: ServeOptions): Promise<void> {
     manifest: (c) => channelStore.manifest(c),
     now: () => channelStore.clock.now().now,
   });
+  const power = powerSource();
+  // Issue 7: heartbeats on every server; a box keeps them and forwards to its upstream.
+  const telemetry = serveTelemetry({
+    dataDir,
+    publicDir,
+    channels: channelStore,
+    power,
+    display: displays.display,
+    upstream: options.upstream ? new URL(options.upstream) : undefined,
+    log: (m) => console.warn(m),
+  });
   const app = buildApp({
     publicDir,
     distDir,
@@ -150,10 +162,11 @@ export async function serve(options: ServeOptions): Promise<void> {
     sign: {
       store: channelStore,
       seq: await SeqStore.open(dataDir),
-      power: powerSource(),
+      power,
       tokens: () => tokens,
       defaultChannel,
     },
+    routes: telemetry.routes,
   });
   try {
     await app.listen({ host, port: Number(portText) });
@@ -180,11 +193,13 @@ export async function serve(options: ServeOptions): Promise<void> {
   console.log(`  LED page     ${base}/?display=sign`);
   console.log('press Ctrl+C to stop');
   void displays.start();
+  telemetry.start();
 
   const stop = () => {
     displays.stop();
     void Promise.resolve(mirror?.stop())
       .then(() => app.close())
+      .then(() => telemetry.stop())
       .then(() => process.exit(0));
   };
   process.once('SIGINT', stop);

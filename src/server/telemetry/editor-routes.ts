@@ -3,8 +3,9 @@
  * the fleet view (any role) and proof-of-play reports (validateur). They need
  * editorRoutes() on the same app, before them in AppOptions.routes.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChannelStore } from '../channel-store.ts';
+import type { Role } from '../editor/accounts.ts';
 import { requireRole, sendError } from '../editor/guard.ts';
 import { fleet } from './fleet.ts';
 import { buildReport, checkReportQuery, rawCsv, UTF8_BOM } from './report.ts';
@@ -20,10 +21,22 @@ export interface TelemetryEditorOptions {
   now?: () => number;
 }
 
+/**
+ * requireRole(role), or a 404 on a server without the editor (a centre's box):
+ * these routes can be registered whether or not editorRoutes() is.
+ */
+function staffOnly(role: Role) {
+  const guard = requireRole(role);
+  return async (request: FastifyRequest, reply: FastifyReply) =>
+    (request.server as { ccspEditor?: unknown }).ccspEditor
+      ? guard(request, reply)
+      : sendError(reply, 404, 'not-found', 'L’éditeur n’est pas activé sur ce serveur.');
+}
+
 export function telemetryEditorRoutes(options: TelemetryEditorOptions): (app: FastifyInstance) => void {
   const now = options.now ?? Date.now;
   return (app) => {
-    app.get(FLEET_PATH, { preHandler: requireRole('redacteur') }, async (_request, reply) =>
+    app.get(FLEET_PATH, { preHandler: staffOnly('redacteur') }, async (_request, reply) =>
       reply
         .header('cache-control', 'no-store')
         .send(await fleet(options.store, options.channels, options.publicDir, now())),
@@ -31,7 +44,7 @@ export function telemetryEditorRoutes(options: TelemetryEditorOptions): (app: Fa
 
     app.get<{ Querystring: Record<string, string | undefined> }>(
       REPORT_PATH,
-      { preHandler: requireRole('validateur') },
+      { preHandler: staffOnly('validateur') },
       async (request, reply) => {
         const { channel, from, to, format = 'json' } = request.query;
         const problem = checkReportQuery({ channel, from, to });

@@ -143,6 +143,7 @@ export class Forwarder {
   private readonly everyMs: number;
   private readonly keepaliveMs: number;
   private readonly changeDelayMs: number;
+  private readonly maxSleepMs: number;
   private maxItems: number;
   private readonly started: number;
   private timer: NodeJS.Timeout | undefined;
@@ -155,7 +156,8 @@ export class Forwarder {
     this.send = options.send ?? httpSender(options.upstream);
     this.everyMs = options.everyMs ?? DEFAULT_FORWARD_EVERY_MS;
     this.keepaliveMs = options.keepaliveMs ?? DEFAULT_KEEPALIVE_MS;
-    this.changeDelayMs = options.changeDelayMs ?? DEFAULT_CHANGE_DELAY_MS;
+    this.changeDelayMs = Math.min(options.changeDelayMs ?? DEFAULT_CHANGE_DELAY_MS, this.everyMs);
+    this.maxSleepMs = Math.min(MAX_SLEEP_MS, this.everyMs);
     this.maxItems = options.maxItems ?? DEFAULT_FORWARD_ITEMS;
     this.started = this.now();
   }
@@ -181,9 +183,9 @@ export class Forwarder {
   async step(): Promise<number> {
     const now = this.now();
     const due = this.dueAt();
-    if (due > now) return Math.min(due - now, MAX_SLEEP_MS);
+    if (due > now) return Math.min(due - now, this.maxSleepMs);
     await this.forwardOnce();
-    return Math.min(Math.max(this.dueAt() - this.now(), 0), MAX_SLEEP_MS);
+    return Math.min(Math.max(this.dueAt() - this.now(), 0), this.maxSleepMs);
   }
 
   /**
@@ -289,7 +291,7 @@ export class Forwarder {
       this.timer = setTimeout(() => {
         this.running = this.step().then(loop, (e: unknown) => {
           this.options.log?.(`telemetry forwarder: ${(e as Error).message}`);
-          loop(MAX_SLEEP_MS);
+          loop(this.maxSleepMs);
         });
       }, delay);
       this.timer.unref();

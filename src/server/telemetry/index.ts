@@ -1,0 +1,79 @@
+/**
+ * Telemetry for `ccsp-signage serve` (docs/telemetry.md): on every server the
+ * heartbeat endpoint and the staff routes (fleet, reports; answered once the editor
+ * is on); on the publisher the forward endpoint; on a centre's box
+ * (`--upstream`) the outbox and the forwarder to the upstream.
+ */
+import { hostname } from 'node:os';
+import type { FastifyInstance } from 'fastify';
+import type { ChannelStore } from '../channel-store.ts';
+import { openDatabase, type Db } from '../db.ts';
+import type { PowerSource } from '../power.ts';
+import { telemetryEditorRoutes } from './editor-routes.ts';
+import { Forwarder } from './forwarder.ts';
+import { telemetryRoutes, type DisplayState } from './routes.ts';
+import { TelemetryStore } from './store.ts';
+
+export { TelemetryStore } from './store.ts';
+export { telemetryRoutes } from './routes.ts';
+export { telemetryEditorRoutes } from './editor-routes.ts';
+export { Forwarder, httpSender } from './forwarder.ts';
+export { screenState, openMs } from './screen-state.ts';
+
+export interface ServeTelemetryOptions {
+  dataDir: string;
+  publicDir: string;
+  channels: ChannelStore;
+  power: PowerSource;
+  display?: (channel: string) => DisplayState | Promise<DisplayState>;
+  /** A centre's box: forward to this upstream. */
+  upstream?: URL | undefined;
+  /** This box's name at the publisher: CCSP_BOX_ID, else the host name. */
+  box?: string | undefined;
+  log?: (message: string) => void;
+}
+
+export interface ServeTelemetry {
+  db: Db;
+  store: TelemetryStore;
+  routes: ((app: FastifyInstance) => void)[];
+  forwarder: Forwarder | undefined;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** The box's name: CCSP_BOX_ID, else the host name, reduced to [A-Za-z0-9_.-]. */
+export function boxId(env: NodeJS.ProcessEnv = process.env): string {
+  const name = (env.CCSP_BOX_ID ?? hostname()).replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 64);
+  return name || 'box';
+}
+
+export function serveTelemetry(options: ServeTelemetryOptions): ServeTelemetry {
+  const db = openDatabase(options.dataDir);
+  const isBox = options.upstream !== undefined;
+  const store = new TelemetryStore(db, isBox);
+  const everyS = Number(process.env.CCSP_FORWARD_EVERY_S);
+  const forwarder = options.upstream
+    ? new Forwarder({
+        store,
+        upstream: options.upstream,
+        box: options.box ?? boxId(),
+        log: options.log,
+        ...(everyS > 0 ? { everyMs: everyS * 1000 } : {}),
+      })
+    : undefined;
+  return {
+    db,
+    store,
+    forwarder,
+    routes: [
+      telemetryRoutes({ store, power: options.power, display: options.display, acceptForward: !isBox }),
+      telemetryEditorRoutes({ store, channels: options.channels, publicDir: options.publicDir }),
+    ],
+    start: () => forwarder?.start(),
+    async stop() {
+      await forwarder?.stop();
+      db.close();
+    },
+  };
+}
