@@ -64,7 +64,8 @@ interface Layer {
  *
  * It reflects `data-state` (`loading`, `playing`, `stale`, `no-content`),
  * `data-item` (id of the item on screen), `data-manifest-version`, and the sync
- * engine's `data-sync` (phase) and `data-sync-error` (kind of the last error).
+ * engine's `data-sync` (phase) and `data-sync-error` (kind of the last error);
+ * for power (issue 7) `data-power`, and `data-dim` and `data-closed` when set.
  * Events: `ccsp-item-start`, `ccsp-item-error` (see events.ts). docs/player.md.
  */
 @customElement('ccsp-player')
@@ -130,6 +131,9 @@ export class CcspPlayer extends LitElement {
       :host([data-dim]) .progress,
       :host([data-dim]) .stage > :not(ccsp-closed) {
         filter: brightness(0.6);
+      }
+      :host([data-closed]) {
+        background: #000000;
       }
       @media (orientation: portrait) {
         header {
@@ -363,6 +367,7 @@ export class CcspPlayer extends LitElement {
       tap((plan) => {
         this.stills = plan.stills;
         this.toggleAttribute('data-dim', plan.dim);
+        this.toggleAttribute('data-closed', plan.closed);
         if (plan.closed === this.closedNow) return;
         this.closedNow = plan.closed;
         // Nothing playing: the card changes now (the sequence model stays idle and says nothing).

@@ -106,7 +106,10 @@ describe('the built player on power and opening hours', () => {
       expect(await card.locator('.reopening').textContent()).toBe('Réouverture lundi à 8 h 00');
       expect(await card.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(0, 0, 0)');
       expect(await page.locator('ccsp-player').getAttribute('data-item')).toBeNull();
-      expect(await page.locator('ccsp-player').getAttribute('data-dim')).toBe('');
+      const player = page.locator('ccsp-player');
+      expect(await player.getAttribute('data-dim')).toBe('');
+      expect(await player.getAttribute('data-closed')).toBe('');
+      expect(await player.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(0, 0, 0)');
     } finally {
       await page.close();
     }
