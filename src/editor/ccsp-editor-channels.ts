@@ -1,8 +1,8 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { api } from './api.ts';
+import { api, ApiError } from './api.ts';
 import { personName, type ChannelSummary, type User } from './api-types.ts';
-import { DRAFT_STATE_LABELS, formatDateTime, hasRole } from './labels.ts';
+import { DRAFT_STATE_LABELS, formatDateTime, hasRole, typographic } from './labels.ts';
 import { errorMessage, sessionEnded } from './session-events.ts';
 import { editorStyles } from './styles.ts';
 
@@ -41,6 +41,8 @@ export class CcspEditorChannels extends LitElement {
   @state() private channels: ChannelSummary[] | undefined;
   @state() private error = '';
   @state() private created = '';
+  /** Problems of the creation form by field (`/id`, `/name`). */
+  @state() private createProblems: Record<string, string> = {};
 
   /** The person logged in. */
   @property({ attribute: false }) user: User | undefined;
@@ -66,6 +68,7 @@ export class CcspEditorChannels extends LitElement {
     const data = new FormData(form);
     const id = String(data.get('id') ?? '').trim();
     const name = String(data.get('name') ?? '').trim();
+    this.createProblems = {};
     try {
       await api('POST', 'channels', { id, name });
       this.created = `La chaîne « ${name} » est créée.`;
@@ -74,7 +77,18 @@ export class CcspEditorChannels extends LitElement {
     } catch (err) {
       if (sessionEnded(this, err)) return;
       this.created = '';
-      this.error = errorMessage(err);
+      if (err instanceof ApiError && err.problems.length) {
+        this.createProblems = Object.fromEntries(
+          err.problems.map((p) => [
+            p.pointer,
+            typographic(p.message.charAt(0).toUpperCase() + p.message.slice(1)),
+          ]),
+        );
+        await this.updateComplete;
+        this.renderRoot
+          .querySelector<HTMLInputElement>(this.createProblems['/name'] ? '#new-name' : '#new-id')
+          ?.focus();
+      } else this.error = errorMessage(err);
     }
   };
 

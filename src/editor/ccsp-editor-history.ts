@@ -65,6 +65,9 @@ export class CcspEditorHistory extends LitElement {
         'GET',
         `${this.base}/versions/${this.version}`,
       );
+      // The "Voir" link that was followed is gone: the version's heading takes the focus.
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('#version-title')?.focus();
     } catch (e) {
       if (sessionEnded(this, e)) return;
       this.error = errorMessage(e);
@@ -152,7 +155,7 @@ export class CcspEditorHistory extends LitElement {
     const items = (shown.playlist.items ?? []) as LooseItem[];
     const summary = this.versions?.find((v) => v.version === shown.version);
     return html`<section aria-labelledby="version-title">
-      <h3 id="version-title">Version ${shown.version}</h3>
+      <h3 id="version-title" tabindex="-1">Version ${shown.version}</h3>
       ${
         summary
           ? html`<p>

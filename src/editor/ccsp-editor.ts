@@ -4,7 +4,7 @@ import { api, ApiError } from './api.ts';
 import type { User } from './api-types.ts';
 import { DraftModel } from './draft-model.ts';
 import { hasRole, ROLE_LABELS } from './labels.ts';
-import { parseRoute, routeHash, type Route } from './route.ts';
+import { parseRoute, type Route } from './route.ts';
 import type { CcspSessionExpiredEvent } from './session-events.ts';
 import { editorStyles } from './styles.ts';
 import './ccsp-editor-login.ts';
@@ -160,7 +160,9 @@ export class CcspEditor extends LitElement {
 
   protected override updated(changed: PropertyValues): void {
     if (!changed.has('route') && !changed.has('user')) return;
-    const key = this.user ? routeHash(this.route) : 'login';
+    // A new page, not a new tab of the same channel: the channel page moves focus itself (to a problem's field).
+    const r = this.route;
+    const key = !this.user ? 'login' : r.page === 'chaine' ? `chaine/${r.channel}` : r.page;
     if (key === this.lastRouteKey) return;
     const first = this.lastRouteKey === '';
     this.lastRouteKey = key;
