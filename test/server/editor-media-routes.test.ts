@@ -3,14 +3,10 @@
  * real sockets), with the real sample media from assets/.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { validateSourcePlaylist, type SourcePlaylist } from '../../src/core/index.ts';
-import { MediaLibrary } from '../../src/server/editor/media-library.ts';
-import { mediaRoutes, type ChannelPlaylist } from '../../src/server/editor/media-routes.ts';
+import { validateSourcePlaylist } from '../../src/core/index.ts';
 import { auditEntries } from '../../src/server/editor/audit.ts';
 import { startEditorServer, type EditorServer } from './editor-server.ts';
 import { makeZip } from './editor-media-zip.ts';
@@ -34,28 +30,22 @@ describe('media library API (real server, real SQLite file)', () => {
   let libraryDir: string;
   let cookie: string;
   let reader: string;
-  /** What the channels say they use (a draft saved by the test). */
-  const playlists: ChannelPlaylist[] = [];
 
   beforeAll(async () => {
-    libraryDir = join(await mkdtemp(join(tmpdir(), 'ccsp-media-api-')), 'library');
-    const register = (app: FastifyInstance) => {
-      const db = app.ccspEditor!.db;
-      mediaRoutes({
-        db,
-        library: new MediaLibrary(db, libraryDir),
-        limits: { image: 20_000, captions: 1_000 },
-        channelPlaylists: () => playlists,
-      })(app);
-    };
-    server = await startEditorServer({ routes: [register] });
+    // Small limits, set as an operator would (this test file runs in its own process).
+    process.env.CCSP_MAX_IMAGE_MB = String(20_000 / 1048576);
+    process.env.CCSP_MAX_CAPTIONS_MB = String(1_000 / 1048576);
+    server = await startEditorServer();
+    delete process.env.CCSP_MAX_IMAGE_MB;
+    delete process.env.CCSP_MAX_CAPTIONS_MB;
+    libraryDir = join(server.dataDir, 'library');
     await server.createUser('awa', 'redacteur');
+    await server.createUser('admin', 'admin');
     cookie = await server.login('awa');
     reader = cookie;
   });
   afterAll(async () => {
     await server.close();
-    await rm(join(libraryDir, '..'), { recursive: true, force: true });
   });
 
   const upload = (filename: string, bytes: Uint8Array, headers: Record<string, string | undefined> = {}) =>
@@ -269,7 +259,7 @@ describe('media library API (real server, real SQLite file)', () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('bad-name');
     expect(await list()).toEqual(before);
     await noTemporaryFiles();
-    expect(await readdir(join(libraryDir, '..'))).toEqual(['library']);
+    expect(await readdir(server.dataDir)).not.toContain('evil');
   });
 
   it('says which drafts and published playlists use a file', async () => {
@@ -290,8 +280,20 @@ describe('media library API (real server, real SQLite file)', () => {
       ],
     });
     if (!checked.ok) throw new Error(JSON.stringify(checked.problems));
-    const playlist: SourcePlaylist = checked.value;
-    playlists.push({ channel: 'ccsp-lokossa', where: 'draft', playlist });
+    const admin = await server.login('admin');
+    const created = await server.fetchAs(admin, 'POST', 'channels', {
+      id: 'ccsp-lokossa',
+      name: 'CCSP de Lokossa',
+    });
+    expect(created.status).toBe(201);
+    const channel = (await (await server.fetchAs(cookie, 'GET', 'channels/ccsp-lokossa')).json()) as {
+      draft: { revision: number };
+    };
+    const saved = await server.fetchAs(cookie, 'PUT', 'channels/ccsp-lokossa/draft', {
+      playlist: { ...checked.value, channel: 'ccsp-lokossa' },
+      revision: channel.draft.revision,
+    });
+    expect(saved.status, await saved.clone().text()).toBe(200);
     const media = await list();
     const uses = (name: string) => media.find((m) => m.name === name)?.usedBy;
     const use = [{ channel: 'ccsp-lokossa', item: video.id, where: 'draft' }];
@@ -299,6 +301,24 @@ describe('media library API (real server, real SQLite file)', () => {
     expect(uses(`${sha(poster)}.webp`)).toEqual(use);
     expect(uses(`${sha(vtt)}.vtt`)).toEqual(use);
     expect(uses(`${sha(await readFile('assets/video/casier-judiciaire.mp4'))}.mp4`)).toEqual([]);
+
+    // Submitted and approved by someone else: the draft is gone, the published version uses it.
+    const draft = (await saved.json()) as { draft: { revision: number } };
+    expect((await server.fetchAs(cookie, 'POST', 'channels/ccsp-lokossa/submit', draft.draft)).status).toBe(
+      200,
+    );
+    await server.createUser('bio', 'validateur');
+    const approved = await server.fetchAs(
+      await server.login('bio'),
+      'POST',
+      'channels/ccsp-lokossa/approve',
+      draft.draft,
+    );
+    expect(approved.status, await approved.clone().text()).toBe(200);
+    const after = await list();
+    expect(after.find((m) => m.name === hlsName)?.usedBy).toEqual([
+      { channel: 'ccsp-lokossa', item: video.id, where: 'published' },
+    ]);
   });
 
   it('serves a file with Range (206) and ETag (304) for previews', async () => {

@@ -14,6 +14,8 @@ import { readCookie, sessionCookie, SESSION_COOKIE, Sessions } from './sessions.
 import { LoginLimiter } from './login-limit.ts';
 import { ChannelService } from './channels.ts';
 import { registerChannelRoutes } from './channel-routes.ts';
+import { MediaLibrary } from './media-library.ts';
+import { mediaRoutes } from './media-routes.ts';
 import { join } from 'node:path';
 
 export { requireRole, checkOrigin, sendError, userOf } from './guard.ts';
@@ -86,6 +88,10 @@ export function editorRoutes(options: EditorOptions): (app: FastifyInstance) => 
       registerSessionRoutes(scope, ctx);
       registerUserRoutes(scope, ctx);
       registerChannelRoutes(scope, channelService(options));
+      mediaRoutes({
+        db: options.db,
+        library: new MediaLibrary(options.db, join(options.dataDir, 'library')),
+      })(scope);
     });
   };
 }

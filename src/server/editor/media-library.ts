@@ -60,6 +60,31 @@ export const DEFAULT_MEDIA_LIMITS: MediaLimits = {
   hlsPlaylist: 1 * MB,
 };
 
+/**
+ * Limits an operator sets in the environment, in MB (decimals allowed):
+ * CCSP_MAX_IMAGE_MB, CCSP_MAX_CAPTIONS_MB, CCSP_MAX_VIDEO_MB (also an HLS rendition's total).
+ */
+export function mediaLimitsFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): Partial<MediaLimits> {
+  const mb = (name: string) => {
+    const text = env[name];
+    if (text === undefined || text === '') return undefined;
+    const n = Number(text);
+    if (!Number.isFinite(n) || n <= 0)
+      throw new Error(`${name} must be a number of MB above 0, not "${text}"`);
+    return Math.floor(n * MB);
+  };
+  const video = mb('CCSP_MAX_VIDEO_MB');
+  const limits: Partial<MediaLimits> = {
+    image: mb('CCSP_MAX_IMAGE_MB'),
+    captions: mb('CCSP_MAX_CAPTIONS_MB'),
+    video,
+    hls: video,
+  };
+  return Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined));
+}
+
 export type MediaKind = 'image' | 'video' | 'captions' | 'hls';
 
 export interface MediaEntry {

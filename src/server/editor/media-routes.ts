@@ -22,12 +22,14 @@ import {
   checkRelativePath,
   MediaError,
   MediaLibrary,
+  mediaLimitsFromEnv,
   tooLarge,
   type HlsSourceFile,
   type MediaEntry,
   type MediaLimits,
 } from './media-library.ts';
 import { unzipTo } from './zip.ts';
+import { channelPlaylists } from './channels.ts';
 
 /** A channel's source playlist, as a draft or as published. */
 export interface ChannelPlaylist {
@@ -39,9 +41,9 @@ export interface ChannelPlaylist {
 export interface MediaRoutesOptions {
   db: Db;
   library: MediaLibrary;
-  /** Lower or raise the library's upload limits for these routes. */
+  /** Lower or raise the library's upload limits for these routes (else from the environment, mediaLimitsFromEnv). */
   limits?: Partial<MediaLimits>;
-  /** Every channel's draft and published playlists, for `usedBy` (channels.ts). */
+  /** Every channel's draft and published playlists, for `usedBy` (channels.ts's by default). */
   channelPlaylists?: (db: Db) => ChannelPlaylist[];
 }
 
@@ -96,9 +98,11 @@ const HEADERS_FOR_FILES = {
 
 export function mediaRoutes(options: MediaRoutesOptions): (app: FastifyInstance) => void {
   const { db, library } = options;
-  const limits = (): MediaLimits => ({ ...library.limits, ...options.limits });
+  const configured = options.limits ?? mediaLimitsFromEnv();
+  const limits = (): MediaLimits => ({ ...library.limits, ...configured });
+  const playlists = options.channelPlaylists ?? channelPlaylists;
   const withUses = (entries: MediaEntry[]) => {
-    const uses = mediaUses(options.channelPlaylists?.(db) ?? []);
+    const uses = mediaUses(playlists(db));
     return entries.map((e) => ({ ...e, usedBy: uses.get(e.name) ?? [] }));
   };
 
