@@ -188,6 +188,22 @@ describe('media library API (real server, real SQLite file)', () => {
     await noTemporaryFiles();
   });
 
+  it('refuses a folder upload with a ../ path (400 bad-name), and keeps nothing', async () => {
+    const before = await list();
+    const form = new FormData();
+    form.append('file', new Blob([await readFile(join(HLS, 'index.m3u8'))]), 'casier/index.m3u8');
+    form.append('file', new Blob(['#!/bin/sh\n']), 'casier/../../evil.m4s');
+    const res = await fetch(`${server.url}/api/editor/media/hls`, {
+      method: 'POST',
+      headers: { cookie, origin: server.url },
+      body: form,
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('bad-name');
+    expect(await list()).toEqual(before);
+    await noTemporaryFiles();
+  });
+
   it('takes the same rendition as a .zip, and serves its playlist and segments', async () => {
     const zip = makeZip(
       await Promise.all(
