@@ -27,6 +27,7 @@ import {
 } from '../server/keys.ts';
 import { publishPlaylist, readSourcePlaylist } from '../server/publish.ts';
 import { serve } from '../server/serve.ts';
+import { userCommand } from './user.ts';
 import { addToken, readTokens, removeToken, tokenPath } from '../server/sign-tokens.ts';
 import { runReport } from '../server/telemetry/report-command.ts';
 
@@ -42,8 +43,12 @@ Usage:
   ccsp-signage sign FILE --key KEY --out DIR [--version N] [--expires-in DAYS]
   ccsp-signage verify ENVELOPE --root root.json [--channel C] [--min-version N] [--fingerprint SHA256]
   ccsp-signage serve [--playlists DIR]     (HOST, PORT, CCSP_DATA_DIR from the environment)
+  ccsp-signage serve --publisher [--playlists DIR]   (the ministry's publisher, with the editor)
   ccsp-signage serve --upstream URL --channel C... [--root-fingerprint SHA256]   (a centre's box)
   ccsp-signage sign-token add NAME | remove NAME | list   (tokens for the sign status endpoint)
+  ccsp-signage user add LOGIN --role redacteur|validateur|admin --name NAME   (editor accounts;
+                    password asked twice, or CCSP_PASSWORD)
+  ccsp-signage user list | passwd LOGIN | disable LOGIN | enable LOGIN
   ccsp-signage report --channel C --from YYYY-MM-DD --to YYYY-MM-DD [--format summary|csv] [--out FILE]
 
 Keys are PEM files: NAME.key.pem (private, PKCS#8) and NAME.pub.pem (public, SPKI).
@@ -320,17 +325,21 @@ async function serveCommand(args: string[]) {
     upstream: { type: 'string' },
     channel: { type: 'string', multiple: true },
     'root-fingerprint': { type: 'string' },
+    publisher: { type: 'boolean' },
   });
   const str = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
   if (!values.upstream && (values.channel || values['root-fingerprint'])) {
     throw new UsageError('--channel and --root-fingerprint go with --upstream');
   }
+  if (values.upstream && values.publisher)
+    throw new UsageError('--publisher and --upstream exclude each other');
   const upstream = str('upstream');
   const rootFingerprint = str('root-fingerprint');
   await serve({
     playlistsDir: str('playlists') ?? 'playlists',
     ...(upstream ? { upstream, channels: (values.channel as string[] | undefined) ?? [] } : {}),
     ...(rootFingerprint ? { rootFingerprint } : {}),
+    ...(values.publisher ? { publisher: true } : {}),
   });
 }
 
@@ -368,6 +377,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   verify,
   serve: serveCommand,
   'sign-token': signToken,
+  user: (args) => userCommand(args, { out, usage: (message) => new UsageError(message) }),
   report,
 };
 

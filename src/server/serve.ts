@@ -16,6 +16,7 @@ import { FileStore } from './file-store.ts';
 import { startMirror, type MirrorHandle } from './mirror.ts';
 import { readTokens } from './sign-tokens.ts';
 import { serveTelemetry } from './telemetry/index.ts';
+import { startPublisher, type Publisher } from './editor/publisher.ts';
 
 export interface ServeOptions {
   playlistsDir: string;
@@ -29,6 +30,8 @@ export interface ServeOptions {
   host?: string;
   port?: number;
   distDir?: string;
+  /** The ministry's publisher: the editor (accounts, drafts, approvals) signs the channels. */
+  publisher?: boolean;
 }
 
 /** The newest modification time under the given files and folders. */
@@ -79,6 +82,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   const publicDir = join(dataDir, 'public');
   const channelStore = new ChannelStore(publicDir);
   let mirror: MirrorHandle | undefined;
+  let editor: Publisher | undefined;
   let channels: string[];
   let fingerprint: string | undefined;
   if (options.upstream) {
@@ -113,6 +117,13 @@ export async function serve(options: ServeOptions): Promise<void> {
     });
     fingerprint = mirror.root.fingerprint;
     console.log(`mirroring ${channels.join(', ')} from ${upstream.href}`);
+  } else if (options.publisher) {
+    const data = await openDataDir(dataDir);
+    if (data.created)
+      console.log(`created a development key pair and trust root in ${dataDir} (keep keys/ private)`);
+    editor = await startPublisher(options.playlistsDir, data);
+    channels = editor.channels;
+    fingerprint = data.root.fingerprint;
   } else {
     const data = await openDataDir(dataDir);
     if (data.created)
@@ -159,6 +170,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     publicDir,
     distDir,
     defaultChannel,
+    routes: [...(editor?.routes ?? []), ...telemetry.routes],
     sign: {
       store: channelStore,
       seq: await SeqStore.open(dataDir),
@@ -166,7 +178,6 @@ export async function serve(options: ServeOptions): Promise<void> {
       tokens: () => tokens,
       defaultChannel,
     },
-    routes: telemetry.routes,
   });
   try {
     await app.listen({ host, port: Number(portText) });
@@ -191,6 +202,14 @@ export async function serve(options: ServeOptions): Promise<void> {
     `  sign status  ${base}/api/sign/v1/status (and status.txt)${tokens.tokens.length ? ', token required' : ''}`,
   );
   console.log(`  LED page     ${base}/?display=sign`);
+  if (editor) {
+    console.log(`  editor       ${base}/editor/`);
+    if (!editor.hasAdmin()) {
+      console.log('\nPas encore de compte administrateur. Créez-le avec :');
+      console.log('No administrator account yet. Create one with:');
+      console.log('  npx ccsp-signage user add <login> --role admin --name "…"');
+    }
+  }
   console.log('press Ctrl+C to stop');
   void displays.start();
   telemetry.start();
@@ -200,6 +219,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     void Promise.resolve(mirror?.stop())
       .then(() => app.close())
       .then(() => telemetry.stop())
+      .then(() => editor?.close())
       .then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
