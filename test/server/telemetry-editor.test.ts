@@ -230,7 +230,7 @@ describe('fleet view and reports', () => {
     expect(raw.code).toBe(0);
     expect(raw.stdout).toBe(`wrote ${file}: 5 records and counts\n`);
     expect((await readFile(file, 'utf8')).split('\r\n')).toHaveLength(1 + 5 + 1);
-  });
+  }, 90_000);
 
   it('ccsp-signage report: usage and data folder errors', async () => {
     const bad = await cli(
@@ -261,5 +261,5 @@ describe('fleet view and reports', () => {
     );
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('no database in');
-  });
+  }, 90_000);
 });

@@ -171,7 +171,8 @@ export class Forwarder {
     const { players } = store.unforwarded();
     // A backlog (after an outage) drains at once, batch after batch.
     if (pending >= this.maxItems) return this.state.retryAt;
-    if (pending > 0 || players.length > 0) due = Math.min(due, since + this.everyMs);
+    // Records wait at most everyMs; a heartbeat that only says "still playing" waits for the keep-alive.
+    if (pending > 0) due = Math.min(due, since + this.everyMs);
     if (players.some((p) => p.changed)) due = Math.min(due, since + this.changeDelayMs);
     return Math.max(due, this.state.retryAt);
   }
