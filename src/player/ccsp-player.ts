@@ -36,6 +36,7 @@ import { BrowserStore, requestPersistence } from './browser-store.ts';
 import { loadChannel, openChannel, windowFetcher } from './load-channel.ts';
 import { mediaUrl, type MediaResolver } from './media-url.ts';
 import { screenStyles } from './styles.ts';
+import { TelemetryController } from './telemetry/telemetry-controller.ts';
 
 export type PlayerState = 'loading' | 'playing' | 'stale' | 'no-content';
 
@@ -156,6 +157,11 @@ export class CcspPlayer extends LitElement {
   private firstPainted = false;
   /** max(device clock, signed time), corrected by the server's Date header. */
   private readonly clock = new TrustedClock();
+  /** Heartbeats and proof of play (issue 7, docs/telemetry.md), when the player loads its channel itself. */
+  private readonly telemetry = new TelemetryController(this, {
+    clock: () => this.clock.now(),
+    observeServerTime: (ms) => this.clock.observeServer(ms),
+  });
   private sync: SyncHandle | undefined;
   private syncSubscriptions: Subscription[] = [];
   private listeners: AbortController | undefined;
@@ -491,6 +497,7 @@ export class CcspPlayer extends LitElement {
     el.duration = play.duration;
     this.bringOnTop(layer);
     el.start();
+    this.telemetry.shown(el, play);
     this.dataset.item = play.item.id;
     // Playing (or stale: an expired manifest keeps playing, DESIGN.md) once an item is on screen.
     const expired = this.manifest && Date.parse(this.manifest.expires) <= this.trustedNow();
@@ -525,6 +532,7 @@ export class CcspPlayer extends LitElement {
     const layer: Layer = { el, key: '', ready: Promise.resolve(true) };
     this.layers.push(layer);
     delete this.dataset.item;
+    this.telemetry.left();
     this.bar?.getAnimations().forEach((a) => a.cancel());
     this.bringOnTop(layer);
   }
@@ -612,7 +620,11 @@ export class CcspPlayer extends LitElement {
       <div class="stage" @ccsp-item-error=${this.onItemError}></div>
       <div class="progress" aria-hidden="true"><div class="bar"></div></div>
       <footer><ccsp-ticker .lines=${m?.ticker ?? []}></ccsp-ticker></footer>
-      <ccsp-status .state=${this.status.sync} .skewMs=${this.status.skewMs}></ccsp-status>
+      <ccsp-status
+        .state=${this.status.sync}
+        .skewMs=${this.status.skewMs}
+        .telemetry=${this.telemetry.status}
+      ></ccsp-status>
     `;
   }
 }

@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { manifestAge, type SyncError, type SyncState } from '../core/index.ts';
 import { screenStyles } from './styles.ts';
+import type { TelemetryStatus } from './telemetry/telemetry-controller.ts';
 
 /** How many errors the overlay remembers (the engine's state holds only the last one). */
 const KEPT_ERRORS = 5;
@@ -135,6 +136,9 @@ export class CcspStatus extends LitElement {
   /** Trusted time minus the device clock, in milliseconds. */
   @property({ attribute: false }) skewMs: number | undefined;
 
+  /** Heartbeats and the proof-of-play queue (issue 7); undefined when the player sends none. */
+  @property({ attribute: false }) telemetry: TelemetryStatus | undefined;
+
   override connectedCallback(): void {
     super.connectedCallback();
     if (new URLSearchParams(location.search).get('status') === '1') this.open = true;
@@ -234,6 +238,15 @@ export class CcspStatus extends LitElement {
     return `${formatBytes(st.usage)} sur ${formatBytes(st.quota)} (${pct} %)${full}`;
   }
 
+  private renderTelemetry(t: TelemetryStatus | undefined, now: number) {
+    if (!t?.player) return 'inactive';
+    const sent = t.lastSentAt !== undefined ? `envoyé ${formatAgo(now - t.lastSentAt)}` : 'rien envoyé';
+    const acked = t.lastAckAt !== undefined ? `, accusé ${formatAgo(now - t.lastAckAt)}` : '';
+    const queued = `${t.queued} diffusion${t.queued > 1 ? 's' : ''} en attente`;
+    return html`${sent}${acked};
+    ${queued}${t.lastError ? html` ; erreur : <span lang="en">${t.lastError}</span>` : nothing}`;
+  }
+
   override render() {
     if (!this.open) return nothing;
     const s = this.state;
@@ -259,6 +272,8 @@ export class CcspStatus extends LitElement {
           <dd class="storage">${this.renderStorage(s)}</dd>
           <dt>Décalage d’horloge</dt>
           <dd class="skew">${this.skewMs === undefined ? 'inconnu' : formatSkew(skew)}</dd>
+          <dt>Télémétrie</dt>
+          <dd class="telemetry">${this.renderTelemetry(this.telemetry, now)}</dd>
           <dt>Dernières erreurs</dt>
           <dd class="errors">
             ${

@@ -2,6 +2,7 @@
  * The events the player sends up (STYLE.md "properties down, events up"), typed once.
  * They bubble and cross shadow roots, so a page or a test listens on the player or the document.
  */
+import type { PlayRecord } from '../core/telemetry/index.ts';
 
 export type ItemErrorReason =
   | 'media-missing'
@@ -42,6 +43,14 @@ export class CcspItemStartEvent extends CustomEvent<ItemStartDetail> {
   }
 }
 
+/** One showing of an item ended and was recorded for proof of play (issue 7, docs/telemetry.md). */
+export class CcspPlayEvent extends CustomEvent<PlayRecord> {
+  static readonly type = 'ccsp-play';
+  constructor(detail: PlayRecord) {
+    super(CcspPlayEvent.type, { detail, bubbles: true, composed: true });
+  }
+}
+
 /** An item could not be shown; `reason` says why. Thrown by prepare(), turned into a CcspItemErrorEvent. */
 export class ItemError extends Error {
   override name = 'ItemError';
@@ -57,5 +66,6 @@ declare global {
   interface HTMLElementEventMap {
     'ccsp-item-error': CcspItemErrorEvent;
     'ccsp-item-start': CcspItemStartEvent;
+    'ccsp-play': CcspPlayEvent;
   }
 }
