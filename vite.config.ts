@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -23,14 +25,21 @@ function serviceWorker(): Plugin {
     buildStart() {
       this.emitFile({ type: 'chunk', id: entry, fileName: 'sw.js' });
     },
-    generateBundle(_options, bundle) {
+    // Once written: Vite drops chunks in its own generateBundle hooks (an HTML entry that only
+    // imports, as editor/preview-frame.html; a chunk that is only CSS), which would otherwise
+    // be listed here, never written, and fail the worker's install.
+    async writeBundle(options, bundle) {
       const sw = bundle['sw.js'];
-      if (sw?.type !== 'chunk') return;
+      if (sw?.type !== 'chunk' || !options.dir) return;
       const files = Object.keys(bundle)
         .filter((f) => f !== 'sw.js' && f !== 'index.html' && !f.startsWith('editor/') && !f.startsWith('.'))
         .sort();
       const id = createHash('sha256').update(files.join('\n')).digest('hex').slice(0, 16);
-      sw.code = `self.__CCSP_BUILD = ${JSON.stringify({ id, files })};\n${sw.code}`;
+      const path = join(options.dir, 'sw.js');
+      await writeFile(
+        path,
+        `self.__CCSP_BUILD = ${JSON.stringify({ id, files })};\n${await readFile(path, 'utf8')}`,
+      );
     },
   };
 }
