@@ -205,7 +205,10 @@ export class CcspEditorFleet extends LitElement {
     const errors = errorList(screen);
     const count = errorCount(screen);
     return html`<tr class="tone-${look.tone}" data-screen=${screen.id} data-state=${screen.state}>
-      <th scope="row">${screen.name || screen.id}</th>
+      <th scope="row">
+        ${screen.name || screen.id}
+        ${screen.via ? html`<div class="muted">par le boîtier ${screen.via}</div>` : nothing}
+      </th>
       <td>
         <span class="state"><span class="icon" aria-hidden="true">${look.icon}</span>${look.label}</span>
         ${reason ? html`<div>${reason}</div>` : nothing}

@@ -21,6 +21,8 @@ export interface FleetScreen {
   power?: 'ok' | 'eco' | 'crit' | string | null;
   clockSkewS?: number | null;
   errors?: { at?: string; message: string }[] | number | null;
+  /** The centre's box it reports through; null when it reports to this server. */
+  via?: string | null;
 }
 
 export interface FleetChannel {

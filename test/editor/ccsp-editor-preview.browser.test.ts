@@ -1,6 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { timeline } from '../../src/core/schedule/index.ts';
-import type { Manifest, SourcePlaylist } from '../../src/core/manifest-schema.ts';
+import type { AnnouncementItem, Manifest, SourcePlaylist } from '../../src/core/manifest-schema.ts';
 import '../../src/editor/ccsp-editor-preview.ts';
 import type { CcspEditorPreview } from '../../src/editor/ccsp-editor-preview.ts';
 import { dayBounds, fromLocal } from '../../src/editor/format.ts';
@@ -19,6 +19,7 @@ const manifest: Manifest = manifestWith(
     announcement('accueil', {
       title: 'Bienvenue au CCSP',
       schedule: { until: '2099-12-31', when: 'open' },
+      image: { sha256: 'e'.repeat(64), bytes: 5798, type: 'image/svg+xml' },
     }),
     announcement('urgent', {
       title: 'Coupure du réseau ce matin',
@@ -35,6 +36,10 @@ const manifest: Manifest = manifestWith(
     hours: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], open: '08:00', close: '17:30' }],
   },
 );
+
+// As the server's preview gives it: each media reference also has its library name
+// (src/server/editor/channels.ts), here served from assets/ (web-test-runner.config.mjs).
+Object.assign((manifest.items[0] as AnnouncementItem).image!, { name: 'images/ccsp-accueil.svg' });
 
 // The draft as the form holds it; the stub answers with `manifest` whatever it is.
 const draft = { channel: manifest.channel, items: [] } as unknown as SourcePlaylist;
@@ -79,6 +84,11 @@ describe('<ccsp-editor-preview>', () => {
 
     await showAt(el, MONDAY, '09:00');
     await until(() => item(el) === 'accueil', 5000, 'the open-hours item');
+    // Its image comes from the library by name (GET /api/editor/media/<name>).
+    const image = () =>
+      el.player!.shadowRoot!.querySelector('ccsp-announcement')?.shadowRoot?.querySelector('img') ?? null;
+    await until(() => (image()?.naturalWidth ?? 0) > 0, 5000, 'the image');
+    expect(image()!.getAttribute('src')).to.equal('/api/editor/media/images/ccsp-accueil.svg');
     expect(Math.abs(el.previewNow - fromLocal({ date: MONDAY, time: '09:00' }, TZ))).to.be.below(60_000);
 
     await showAt(el, MONDAY, '10:10');
