@@ -89,3 +89,50 @@ describe('<ccsp-player> and power', () => {
     expect(el.dataset.power).to.equal('crit');
   });
 });
+
+describe('<ccsp-player> while the centre is closed', () => {
+  // The test manifest opens Monday to Friday, 8:00–17:30 (Porto-Novo).
+  const saturday = Date.parse('2026-12-05T10:00:00+01:00');
+  const monday = Date.parse('2026-12-07T10:00:00+01:00');
+
+  async function at(manifest: Manifest, now: number): Promise<CcspPlayer> {
+    return fixture<CcspPlayer>(
+      html`<ccsp-player
+        no-fetch
+        fade-ms="50"
+        .now=${() => now}
+        .resolveMedia=${resolveMedia}
+        .manifest=${manifest}
+      ></ccsp-player>`,
+    );
+  }
+
+  it('shows the closed card with nothing to play, and the welcome card once open', async () => {
+    const el = await at(
+      manifestWith([announcement('jour', { schedule: { until: '2099-12-31', when: 'open' } })]),
+      saturday,
+    );
+    await until(() => onTop(el)?.localName === 'ccsp-closed', 5000, 'the closed card');
+    const card = onTop(el) as HTMLElement & { updateComplete: Promise<boolean> };
+    await card.updateComplete;
+    expect(card.shadowRoot!.querySelector('.reopening')!.textContent).to.equal('Réouverture lundi à 8 h 00');
+    expect(el.hasAttribute('data-closed')).to.equal(true);
+    el.now = () => monday;
+    await until(() => el.dataset.item === 'jour', 5000, 'the item of opening hours');
+    expect(el.hasAttribute('data-closed')).to.equal(false);
+    expect(el.hasAttribute('data-dim')).to.equal(false);
+  });
+
+  it('still plays, dimmed, what the schedule allows while closed', async () => {
+    const el = await at(
+      manifestWith([
+        announcement('jour', { schedule: { until: '2099-12-31', when: 'open' } }),
+        announcement('nuit', { schedule: { until: '2099-12-31', when: 'closed' } }),
+      ]),
+      saturday,
+    );
+    await until(() => el.dataset.item === 'nuit', 5000, 'the closed-hours item');
+    expect(el.hasAttribute('data-dim')).to.equal(true);
+    expect(el.shadowRoot!.querySelector('ccsp-closed')).to.equal(null);
+  });
+});
