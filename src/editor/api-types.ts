@@ -79,6 +79,8 @@ export interface AuditEntry {
 /** The display name of a person, whatever form the server gave. */
 export function personName(person: Person): string {
   if (!person) return 'inconnu';
+  // The server's own name for versions read from playlists/*.json at start.
+  if (person === 'import') return 'import automatique';
   if (typeof person === 'string') return person;
   return person.name || person.login || String(person.id ?? 'inconnu');
 }

@@ -72,20 +72,34 @@ export class CcspEditorChannel extends LitElement {
       .meta dd {
         margin: 0;
       }
-      /* On a large screen the state and the buttons stay in view; a phone needs its height for the form. */
-      @media (min-width: 62rem) and (min-height: 40rem) {
-        .workflow {
-          position: sticky;
-          top: 0;
-          z-index: 2;
-          box-shadow: 0 2px 6px rgb(0 0 0 / 0.08);
-        }
-      }
-      .workflow .status {
-        min-height: 0;
+      .workflow {
+        margin-bottom: 0.5rem;
       }
       .workflow .notice {
         margin: 0.5rem 0 0;
+      }
+      .action-bar {
+        background: var(--ed-bg);
+        padding: 0.25rem 0;
+      }
+      .action-bar .actions {
+        margin: 0;
+      }
+      .action-bar .status {
+        min-height: 0;
+      }
+      .action-bar .notice {
+        margin: 0.4rem 0 0;
+      }
+      /* On a large screen the buttons and their result stay in view while the form scrolls;
+         a phone needs its height for the form. */
+      @media (min-width: 62rem) and (min-height: 40rem) {
+        .action-bar {
+          position: sticky;
+          top: 0;
+          z-index: 2;
+          border-bottom: 1px solid var(--ed-line);
+        }
       }
       nav.tabs ul {
         list-style: none;
@@ -589,156 +603,158 @@ export class CcspEditorChannel extends LitElement {
     const submitted = draft?.state === 'submitted';
     const ownDraft = Boolean(draft) && isSamePerson(draft?.author ?? draft?.updatedBy, user);
     return html`<section class="card workflow" aria-labelledby="workflow-title">
-      <h2 id="workflow-title" class="visually-hidden">État et actions</h2>
-      <dl class="meta">
-        <dt>Diffusé</dt>
-        <dd>
-          ${
-            detail?.published
-              ? html`version ${detail.published.version}, publiée le
-                ${formatDateTime(detail.published.issued, zone)}${
-                  detail.published.by ? html` (approuvée par ${personName(detail.published.by)})` : nothing
-                }`
-              : 'rien de publié pour l’instant'
-          }
-        </dd>
-        <dt>Brouillon</dt>
-        <dd>
-          ${
-            draft
-              ? html`<span class="tag ${draft.state}">${DRAFT_STATE_LABELS[draft.state]}</span> — rédigé par
-                  ${personName(draft.author)}, modifié le ${formatDateTime(draft.updatedAt, zone)} par
-                  ${personName(draft.updatedBy ?? draft.author)}${
-                    submitted && draft.submittedAt
-                      ? html`, soumis le ${formatDateTime(draft.submittedAt, zone)}`
-                      : nothing
+        <h2 id="workflow-title" class="visually-hidden">État et actions</h2>
+        <dl class="meta">
+          <dt>Diffusé</dt>
+          <dd>
+            ${
+              detail?.published
+                ? html`version ${detail.published.version}, publiée le
+                  ${formatDateTime(detail.published.issued, zone)}${
+                    detail.published.by ? html` (approuvée par ${personName(detail.published.by)})` : nothing
                   }`
-              : s.dirty
-                ? 'nouveau, pas encore enregistré'
-                : 'aucun : vos modifications en créeront un'
-          }
-          ${s.dirty ? html`<br /><strong>Modifications non enregistrées.</strong>` : nothing}
-        </dd>
-      </dl>
-      ${
-        draft?.comment && !submitted
-          ? html`<p class="notice warn">Commentaire du validateur : « ${draft.comment} »</p>`
-          : nothing
-      }
-      ${
-        submitted && canWrite && s.dirty
-          ? html`<p class="notice warn">
-              Ce brouillon est soumis pour validation : l’enregistrer le remettra en rédaction.
-            </p>`
-          : nothing
-      }
-      <div class="actions">
+                : 'rien de publié pour l’instant'
+            }
+          </dd>
+          <dt>Brouillon</dt>
+          <dd>
+            ${
+              draft
+                ? html`<span class="tag ${draft.state}">${DRAFT_STATE_LABELS[draft.state]}</span> — rédigé par
+                    ${personName(draft.author)}, modifié le ${formatDateTime(draft.updatedAt, zone)} par
+                    ${personName(draft.updatedBy ?? draft.author)}${
+                      submitted && draft.submittedAt
+                        ? html`, soumis le ${formatDateTime(draft.submittedAt, zone)}`
+                        : nothing
+                    }`
+                : s.dirty
+                  ? 'nouveau, pas encore enregistré'
+                  : 'aucun : vos modifications en créeront un'
+            }
+            ${s.dirty ? html`<br /><strong>Modifications non enregistrées.</strong>` : nothing}
+          </dd>
+        </dl>
         ${
-          canWrite
-            ? html`<button
-                type="button"
-                class="primary"
-                ?disabled=${this.busy || !s.dirty}
-                @click=${this.onSave}
-              >
-                Enregistrer le brouillon
-              </button>`
+          draft?.comment && !submitted
+            ? html`<p class="notice warn">Commentaire du validateur : « ${draft.comment} »</p>`
             : nothing
         }
         ${
-          canWrite && !submitted
-            ? html`<button
-                type="button"
-                ?disabled=${this.busy || (!draft && !s.dirty)}
-                @click=${this.onSubmitForReview}
-              >
-                Soumettre pour validation
-              </button>`
-            : nothing
-        }
-        ${
-          canWrite && submitted && !s.dirty
-            ? html`<button type="button" ?disabled=${this.busy} @click=${this.onWithdraw}>
-                Retirer de la validation
-              </button>`
-            : nothing
-        }
-        ${
-          canValidate && submitted
-            ? html`<button
-                  type="button"
-                  class="primary"
-                  ?disabled=${this.busy || ownDraft}
-                  aria-describedby=${ownDraft ? 'own-draft' : nothing}
-                  @click=${this.onApprove}
-                >
-                  Approuver et publier
-                </button>
-                <button
-                  type="button"
-                  ?disabled=${this.busy || ownDraft}
-                  aria-describedby=${ownDraft ? 'own-draft' : nothing}
-                  aria-expanded=${this.rejecting ? 'true' : 'false'}
-                  @click=${async () => {
-                    this.rejecting = !this.rejecting;
-                    if (this.rejecting) await this.focusById('reject-comment');
-                  }}
-                >
-                  Renvoyer avec un commentaire
-                </button>`
-            : nothing
-        }
-      </div>
-      ${
-        canValidate && submitted && ownDraft
-          ? html`<p id="own-draft" class="muted">
-              Vous avez écrit ce brouillon : un autre validateur doit l’approuver.
-            </p>`
-          : nothing
-      }
-      ${
-        this.rejecting && canValidate && submitted && !ownDraft
-          ? html`<form class="reject" @submit=${this.onReject}>
-              <div class="field">
-                <label for="reject-comment">Commentaire pour le rédacteur</label>
-                <span class="hint" id="reject-hint">Dites ce qu’il faut changer avant publication.</span>
-                <textarea id="reject-comment" aria-describedby="reject-hint" maxlength="1000"></textarea>
-              </div>
-              <div class="actions">
-                <button type="submit" ?disabled=${this.busy}>Renvoyer au rédacteur</button>
-                <button type="button" @click=${() => (this.rejecting = false)}>Annuler</button>
-              </div>
-            </form>`
-          : nothing
-      }
-      <div role="status" aria-live="polite" class="status">
-        ${
-          this.status
-            ? html`<p
-                class="notice ${this.status.tone === 'bad' ? 'bad' : this.status.tone === 'warn' ? 'warn' : ''}"
-              >
-                ${this.status.text}
+          submitted && canWrite && s.dirty
+            ? html`<p class="notice warn">
+                Ce brouillon est soumis pour validation : l’enregistrer le remettra en rédaction.
               </p>`
             : nothing
         }
-      </div>
-      ${
-        this.conflict
-          ? html`<div class="notice bad">
-              <p>
-                Quelqu’un d’autre a enregistré ce brouillon pendant que vous travailliez. Rechargez-le pour
-                voir sa version (vos modifications seront perdues), ou enregistrez la vôtre par-dessus.
-              </p>
-              <div class="actions">
-                <button type="button" @click=${this.onReload}>Recharger le brouillon</button>
-                <button type="button" class="danger" @click=${this.onOverwrite}>
-                  Enregistrer ma version par-dessus
-                </button>
-              </div>
-            </div>`
-          : nothing
-      }
-    </section>`;
+        ${
+          canValidate && submitted && ownDraft
+            ? html`<p id="own-draft" class="muted">
+                Vous avez écrit ce brouillon : un autre validateur doit l’approuver.
+              </p>`
+            : nothing
+        }
+        ${
+          this.rejecting && canValidate && submitted && !ownDraft
+            ? html`<form class="reject" @submit=${this.onReject}>
+                <div class="field">
+                  <label for="reject-comment">Commentaire pour le rédacteur</label>
+                  <span class="hint" id="reject-hint">Dites ce qu’il faut changer avant publication.</span>
+                  <textarea id="reject-comment" aria-describedby="reject-hint" maxlength="1000"></textarea>
+                </div>
+                <div class="actions">
+                  <button type="submit" ?disabled=${this.busy}>Renvoyer au rédacteur</button>
+                  <button type="button" @click=${() => (this.rejecting = false)}>Annuler</button>
+                </div>
+              </form>`
+            : nothing
+        }
+        ${
+          this.conflict
+            ? html`<div class="notice bad">
+                <p>
+                  Quelqu’un d’autre a enregistré ce brouillon pendant que vous travailliez. Rechargez-le pour
+                  voir sa version (vos modifications seront perdues), ou enregistrez la vôtre par-dessus.
+                </p>
+                <div class="actions">
+                  <button type="button" @click=${this.onReload}>Recharger le brouillon</button>
+                  <button type="button" class="danger" @click=${this.onOverwrite}>
+                    Enregistrer ma version par-dessus
+                  </button>
+                </div>
+              </div>`
+            : nothing
+        }
+      </section>
+      <div class="action-bar">
+        <div class="actions">
+          ${
+            canWrite
+              ? html`<button
+                  type="button"
+                  class="primary"
+                  ?disabled=${this.busy || !s.dirty}
+                  @click=${this.onSave}
+                >
+                  Enregistrer le brouillon
+                </button>`
+              : nothing
+          }
+          ${
+            canWrite && !submitted
+              ? html`<button
+                  type="button"
+                  ?disabled=${this.busy || (!draft && !s.dirty)}
+                  @click=${this.onSubmitForReview}
+                >
+                  Soumettre pour validation
+                </button>`
+              : nothing
+          }
+          ${
+            canWrite && submitted && !s.dirty
+              ? html`<button type="button" ?disabled=${this.busy} @click=${this.onWithdraw}>
+                  Retirer de la validation
+                </button>`
+              : nothing
+          }
+          ${
+            canValidate && submitted
+              ? html`<button
+                    type="button"
+                    class="primary"
+                    ?disabled=${this.busy || ownDraft}
+                    aria-describedby=${ownDraft ? 'own-draft' : nothing}
+                    @click=${this.onApprove}
+                  >
+                    Approuver et publier
+                  </button>
+                  <button
+                    type="button"
+                    ?disabled=${this.busy || ownDraft}
+                    aria-describedby=${ownDraft ? 'own-draft' : nothing}
+                    aria-expanded=${this.rejecting ? 'true' : 'false'}
+                    @click=${async () => {
+                      this.rejecting = !this.rejecting;
+                      if (this.rejecting) await this.focusById('reject-comment');
+                    }}
+                  >
+                    Renvoyer avec un commentaire
+                  </button>`
+              : nothing
+          }
+        </div>
+        <div role="status" aria-live="polite" class="status">
+          ${
+            this.status
+              ? html`<p
+                  class="notice ${this.status.tone === 'bad' ? 'bad' : this.status.tone === 'warn' ? 'warn' : ''}"
+                >
+                  ${this.status.text}
+                </p>`
+              : nothing
+          }
+        </div>
+      </div>`;
   }
 
   private renderTabs() {
