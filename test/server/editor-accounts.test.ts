@@ -252,3 +252,26 @@ describe('users (admin)', () => {
     expect(count('users')).toBe(1);
   });
 });
+
+describe('behind a TLS proxy (CCSP_PUBLIC_ORIGIN)', () => {
+  it('accepts the public https origin besides its own, and marks the cookie Secure', async () => {
+    const proxied = await startEditorServer({ publicOrigin: 'https://editeur.example' });
+    try {
+      await proxied.createUser('awa', 'redacteur');
+      const body = { login: 'awa', password: PASSWORD };
+      const res = await proxied.fetchAs(undefined, 'POST', 'login', body, {
+        origin: 'https://editeur.example',
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('set-cookie')).toMatch(/; Secure$/);
+      const direct = await proxied.fetchAs(undefined, 'POST', 'login', body);
+      expect(direct.headers.get('set-cookie')).not.toMatch(/Secure/);
+      const other = await proxied.fetchAs(undefined, 'POST', 'login', body, {
+        origin: 'https://autre.example',
+      });
+      expect((await errorOf(other)).code).toBe('bad-origin');
+    } finally {
+      await proxied.close();
+    }
+  });
+});

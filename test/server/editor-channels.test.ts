@@ -7,7 +7,7 @@ import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { verifyManifest, type SourcePlaylist } from '../../src/core/index.ts';
-import { channelPlaylists } from '../../src/server/editor/channels.ts';
+import { ChannelService, channelPlaylists } from '../../src/server/editor/channels.ts';
 import { samplePlaylist, startEditorServer, type EditorServer } from './editor-server.ts';
 
 /** Each test has its own channel on one server (logging in costs a scrypt hash each). */
@@ -471,6 +471,33 @@ describe('workflow', () => {
     await rm(join(server.data.publicDir, 'channels', CHANNEL));
     const again = await server.fetchAs(validateur, 'POST', `channels/${CHANNEL}/approve`, { revision });
     expect(await again.json()).toEqual({ version: 1 });
+  });
+
+  it('a published version about to expire is signed again as version+1, same content', async () => {
+    const revision = await submitted();
+    await server.fetchAs(validateur, 'POST', `channels/${CHANNEL}/approve`, { revision });
+    const later = () => Date.now() + 24 * 86_400_000;
+    const service = new ChannelService({
+      db: server.db,
+      libraryDir: join(server.dataDir, 'library'),
+      publicDir: server.data.publicDir,
+      manifestKey: server.data.manifestKey,
+      now: later,
+    });
+    // Not yet within 7 days of expiry today.
+    const none = await new ChannelService({ ...service.options, now: Date.now }).renewExpiring();
+    expect(none.renewed.filter((r) => r.channel === CHANNEL)).toEqual([]);
+    const { renewed } = await service.renewExpiring();
+    expect(renewed.filter((r) => r.channel === CHANNEL)).toEqual([{ channel: CHANNEL, version: 2 }]);
+    const verified = await verifyManifest(await readFile(manifestFile()), {
+      root: server.data.root,
+      now: new Date(later()),
+      channel: CHANNEL,
+    });
+    expect(verified.status === 'accepted' && verified.manifest.version).toBe(2);
+    expect(service.versions(CHANNEL)[0]).toMatchObject({ version: 2, author: 'awa', approvedBy: 'renew' });
+    expect(service.version(CHANNEL, 2).playlist).toEqual(playlist);
+    expect(auditActions().at(-1)).toBe('renew');
   });
 
   it('a version signed outside the editor is not reused: the next one is above it', async () => {

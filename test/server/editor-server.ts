@@ -55,7 +55,11 @@ export interface EditorServer {
 }
 
 export async function startEditorServer(
-  options: { routes?: ((app: FastifyInstance) => void)[]; expiresInDays?: number } = {},
+  options: {
+    routes?: ((app: FastifyInstance) => void)[];
+    expiresInDays?: number;
+    publicOrigin?: string;
+  } = {},
 ): Promise<EditorServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'ccsp-editor-'));
   const data = await openDataDir(dataDir);
@@ -72,6 +76,7 @@ export async function startEditorServer(
         manifestKey: data.manifestKey,
         now,
         ...(options.expiresInDays ? { expiresInDays: options.expiresInDays } : {}),
+        ...(options.publicOrigin ? { publicOrigin: options.publicOrigin } : {}),
       }),
       ...(options.routes ?? []),
     ],

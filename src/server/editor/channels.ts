@@ -301,7 +301,7 @@ export class ChannelService {
   /** Channels being approved right now: signing is async, a second approve waits its turn. */
   private readonly approving = new Set<string>();
 
-  constructor(private readonly options: ChannelServiceOptions) {
+  constructor(readonly options: ChannelServiceOptions) {
     this.db = options.db;
     this.libraryDir = options.libraryDir;
     this.now = options.now ?? Date.now;
@@ -575,7 +575,71 @@ export class ChannelService {
   }
 
   private async publish(user: User, id: string, draft: DraftRow): Promise<{ version: number }> {
-    const checked = checkPlaylist(JSON.parse(draft.playlist), id, this.libraryDir, this.now());
+    return this.signAndRecord(id, draft.playlist, {
+      author: draft.author,
+      approvedBy: user.login,
+      auditUser: user,
+      action: 'approve',
+      detail: { author: draft.author, revision: draft.revision },
+      draft,
+    });
+  }
+
+  /**
+   * Signs the latest version's playlist again as a new version when its manifest
+   * expires within `withinDays`: an expired manifest keeps playing where it was
+   * accepted, but a new or reset screen refuses it (docs/trust.md). Same content,
+   * version+1, recorded as approved by `renew`. Returns what was renewed; a channel
+   * that cannot be (a file gone from the library) is reported, not thrown.
+   */
+  async renewExpiring(withinDays = 7): Promise<{
+    renewed: { channel: string; version: number }[];
+    failed: { channel: string; error: string }[];
+  }> {
+    const limit = this.now() + withinDays * 86_400_000;
+    const renewed: { channel: string; version: number }[] = [];
+    const failed: { channel: string; error: string }[] = [];
+    for (const { id } of this.db.prepare('SELECT id FROM channels ORDER BY id').all() as { id: string }[]) {
+      const latest = this.latestVersion(id);
+      if (!latest || Date.parse(latest.expires) > limit) continue;
+      try {
+        const { version } = await this.signAndRecord(id, latest.playlist, {
+          author: latest.author,
+          approvedBy: 'renew',
+          auditUser: 'renew',
+          action: 'renew',
+          detail: { from: latest.version },
+        });
+        renewed.push({ channel: id, version });
+      } catch (e) {
+        const problems = e instanceof EditorError ? (e.problems ?? []) : [];
+        failed.push({
+          channel: id,
+          error: [(e as Error).message, ...problems.map((p) => `${p.pointer}: ${p.message}`)].join('; '),
+        });
+      }
+    }
+    return { renewed, failed };
+  }
+
+  /**
+   * Checks and signs a playlist as the channel's next version, then records it and
+   * writes the manifest in one transaction (see the top of this file). With `draft`,
+   * that draft must be unchanged meanwhile and is removed.
+   */
+  private async signAndRecord(
+    id: string,
+    playlistJson: string,
+    how: {
+      author: string;
+      approvedBy: string;
+      auditUser: User | string;
+      action: 'approve' | 'renew';
+      detail: Record<string, unknown>;
+      draft?: DraftRow;
+    },
+  ): Promise<{ version: number }> {
+    const checked = checkPlaylist(JSON.parse(playlistJson), id, this.libraryDir, this.now());
     if (!checked.ok) throw invalid(checked.problems);
     const latest = this.latestVersion(id);
     // The file decides too: a version signed outside the editor must not be reused.
@@ -608,12 +672,15 @@ export class ChannelService {
         return undefined;
       }
     })();
+    const { draft } = how;
     let written = false;
     const record = this.db.transaction(() => {
       // Nothing may have changed while the media were hashed and the manifest signed.
-      const current = this.draftRow(id);
-      if (!current || current.revision !== draft.revision || current.state !== 'submitted')
-        throw staleRevision();
+      if (draft) {
+        const current = this.draftRow(id);
+        if (!current || current.revision !== draft.revision || current.state !== 'submitted')
+          throw staleRevision();
+      }
       if ((this.latestVersion(id)?.version ?? 0) !== (latest?.version ?? 0)) throw staleRevision();
       this.db
         .prepare(
@@ -623,29 +690,24 @@ export class ChannelService {
         .run(
           id,
           manifest.version,
-          draft.playlist,
+          playlistJson,
           manifest.issued,
           manifest.expires,
-          draft.author,
-          user.login,
+          how.author,
+          how.approvedBy,
           manifest.items.length,
           createHash('sha256').update(envelope).digest('hex'),
         );
-      this.db.prepare('DELETE FROM drafts WHERE channel = ?').run(id);
+      if (draft) this.db.prepare('DELETE FROM drafts WHERE channel = ?').run(id);
       this.db
         .prepare('UPDATE channels SET timezone = ?, site = ? WHERE id = ?')
         .run(manifest.timezone, JSON.stringify(manifest.site), id);
       audit(
         this.db,
-        user,
-        'approve',
+        how.auditUser,
+        how.action,
         id,
-        {
-          version: manifest.version,
-          author: draft.author,
-          revision: draft.revision,
-          items: manifest.items.length,
-        },
+        { version: manifest.version, ...how.detail, items: manifest.items.length },
         this.now(),
       );
       // Last, so that a failed write rolls everything back.

@@ -18,6 +18,11 @@ export interface EditorContext {
   accounts: Accounts;
   sessions: Sessions;
   now: () => number;
+  /**
+   * The origin browsers use when a TLS proxy sits in front (`https://editeur.example`):
+   * accepted besides the request's own, which is then `http://…`.
+   */
+  publicOrigin?: string;
 }
 
 declare module 'fastify' {
@@ -87,8 +92,15 @@ export function ownOrigin(request: FastifyRequest): string | undefined {
 export function originAllowed(request: FastifyRequest): boolean {
   if (SAFE_METHODS.has(request.method)) return true;
   const origin = request.headers.origin;
-  const own = ownOrigin(request);
-  return Boolean(origin && own && origin === own);
+  if (!origin) return false;
+  return origin === ownOrigin(request) || origin === request.server.ccspEditor?.publicOrigin;
+}
+
+/** Whether the browser reached us over https (directly, or through the public https origin). */
+export function isSecure(request: FastifyRequest): boolean {
+  if (request.protocol === 'https') return true;
+  const pub = request.server.ccspEditor?.publicOrigin;
+  return Boolean(pub?.startsWith('https:') && request.headers.origin === pub);
 }
 
 const refuseOrigin = (reply: FastifyReply) =>
@@ -133,7 +145,7 @@ export function sessionUser(request: FastifyRequest, reply: FastifyReply): User 
   const found = sessions.lookup(readCookie(request.headers.cookie, SESSION_COOKIE));
   if (found.status === 'ok') return found.user;
   if (found.status === 'expired') {
-    reply.header('set-cookie', sessionCookie(undefined, request.protocol === 'https'));
+    reply.header('set-cookie', sessionCookie(undefined, isSecure(request)));
     return sendError(reply, 401, 'session-expired', 'Votre session a expiré. Reconnectez-vous.');
   }
   return sendError(reply, 401, 'not-logged-in', 'Connectez-vous pour continuer.');

@@ -9,7 +9,15 @@ import type { PrivateKey } from '../../core/index.ts';
 import type { Db } from '../db.ts';
 import { AccountError, Accounts, toUser } from './accounts.ts';
 import { audit, auditEntries } from './audit.ts';
-import { checkOrigin, requireRole, sendError, sessionUser, userOf, type EditorContext } from './guard.ts';
+import {
+  checkOrigin,
+  isSecure,
+  requireRole,
+  sendError,
+  sessionUser,
+  userOf,
+  type EditorContext,
+} from './guard.ts';
 import { readCookie, sessionCookie, SESSION_COOKIE, Sessions } from './sessions.ts';
 import { LoginLimiter } from './login-limit.ts';
 import { ChannelService } from './channels.ts';
@@ -32,6 +40,8 @@ export interface EditorOptions {
   now?: () => number;
   /** Days a published manifest is accepted for (publish.ts's default otherwise). */
   expiresInDays?: number;
+  /** The https origin of a TLS proxy in front (CCSP_PUBLIC_ORIGIN), accepted as Origin too. */
+  publicOrigin?: string;
 }
 
 const body = (request: FastifyRequest): Record<string, unknown> =>
@@ -56,7 +66,13 @@ export function editorRoutes(options: EditorOptions): (app: FastifyInstance) => 
   return (app) => {
     const now = options.now ?? Date.now;
     const accounts = new Accounts(options.db, now);
-    const ctx: EditorContext = { db: options.db, accounts, sessions: new Sessions(options.db, now), now };
+    const ctx: EditorContext = {
+      db: options.db,
+      accounts,
+      sessions: new Sessions(options.db, now),
+      now,
+      ...(options.publicOrigin ? { publicOrigin: options.publicOrigin } : {}),
+    };
     app.decorate('ccspEditor', ctx);
     app.decorateRequest('editorUser', null);
     void app.register(async (scope) => {
@@ -138,7 +154,7 @@ function registerSessionRoutes(app: FastifyInstance, ctx: EditorContext) {
       audit(ctx.db, user, 'login', null, { ip }, ctx.now());
       return ctx.sessions.create(user.id, ip);
     })();
-    reply.header('set-cookie', sessionCookie(token, request.protocol === 'https'));
+    reply.header('set-cookie', sessionCookie(token, isSecure(request)));
     return reply.header('cache-control', 'no-store').send({ user });
   });
 
@@ -149,7 +165,7 @@ function registerSessionRoutes(app: FastifyInstance, ctx: EditorContext) {
       if (found.status === 'ok') audit(ctx.db, found.user, 'logout', null, {}, ctx.now());
       ctx.sessions.destroy(token);
     })();
-    reply.header('set-cookie', sessionCookie(undefined, request.protocol === 'https'));
+    reply.header('set-cookie', sessionCookie(undefined, isSecure(request)));
     return reply.code(204).send();
   });
 

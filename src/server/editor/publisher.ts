@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { DataDir } from '../data-dir.ts';
 import { openDatabase } from '../db.ts';
+import { UserError } from '../errors.ts';
 import { Accounts } from './accounts.ts';
 import { ChannelService } from './channels.ts';
 import { importPlaylists } from './import.ts';
@@ -20,12 +21,33 @@ export interface Publisher {
   close(): void;
 }
 
+/** How often the running server looks for manifests about to expire. */
+const RENEW_EVERY_MS = 6 * 3600_000;
+
+/** CCSP_PUBLIC_ORIGIN: the origin browsers see when a TLS proxy is in front. */
+function parsePublicOrigin(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.origin !== value.replace(/\/$/, ''))
+    throw new UserError(
+      `CCSP_PUBLIC_ORIGIN must be an origin such as https://editeur.example (no path), not "${value}"`,
+    );
+  return url.origin;
+}
+
 export async function startPublisher(
   playlistsDir: string,
   data: DataDir,
   log: (line: string) => void = console.log,
 ): Promise<Publisher> {
+  const publicOrigin = parsePublicOrigin(process.env.CCSP_PUBLIC_ORIGIN);
   const db = openDatabase(data.dir);
+  let timer: NodeJS.Timeout | undefined;
   try {
     const library = new MediaLibrary(db, join(data.dir, 'library'));
     const channels = new ChannelService({
@@ -47,17 +69,41 @@ export async function startPublisher(
         `channel ${c.id}: ${c.published ? `version ${c.published.version}` : 'not published yet'}, owned by the editor${owned.includes(c.id) ? ` (its file in ${playlistsDir} is not signed again: change it in the editor)` : ''}`,
       );
     }
+    // Editor channels are signed only on approval: keep them acceptable to new screens.
+    const renew = async () => {
+      const { renewed, failed } = await channels.renewExpiring();
+      for (const r of renewed)
+        log(`channel ${r.channel}: signed again as version ${r.version} (it was about to expire)`);
+      for (const f of failed)
+        log(`channel ${f.channel}: could not be signed again before it expires: ${f.error}`);
+    };
+    await renew();
+    timer = setInterval(
+      () => void renew().catch((e: unknown) => log(`renewal failed: ${String(e)}`)),
+      RENEW_EVERY_MS,
+    );
+    timer.unref();
     const accounts = new Accounts(db);
     return {
       channels: all.filter((c) => c.published).map((c) => c.id),
       // The editor's routes include the media library's.
       routes: [
-        editorRoutes({ db, dataDir: data.dir, publicDir: data.publicDir, manifestKey: data.manifestKey }),
+        editorRoutes({
+          db,
+          dataDir: data.dir,
+          publicDir: data.publicDir,
+          manifestKey: data.manifestKey,
+          ...(publicOrigin ? { publicOrigin } : {}),
+        }),
       ],
       hasAdmin: () => accounts.hasAdmin(),
-      close: () => db.close(),
+      close: () => {
+        clearInterval(timer);
+        db.close();
+      },
     };
   } catch (e) {
+    clearInterval(timer);
     db.close();
     throw e;
   }
