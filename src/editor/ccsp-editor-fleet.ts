@@ -221,7 +221,9 @@ export class CcspEditorFleet extends LitElement {
       <td>
         ${seen !== undefined ? html`<time datetime=${new Date(seen).toISOString()} title=${formatDateTime(seen, zone)}>${formatAgo(seen, Date.now())}</time>` : 'jamais'}
       </td>
-      <td>${power ? html`<span aria-hidden="true">${power.icon} </span>${power.label}` : '—'}</td>
+      <td>
+        ${power ? html`${power.icon ? html`<span aria-hidden="true">${power.icon} </span>` : nothing}${power.label}` : '—'}
+      </td>
       <td>${formatSkew(screen.clockSkewS)}</td>
       <td>
         ${

@@ -10,6 +10,7 @@ import {
   FILE_ACCEPT,
   folderName,
   KIND_LABELS,
+  KIND_TAGS,
   mediaHref,
   mediaKind,
   sharedMediaList,
@@ -95,8 +96,13 @@ export class CcspEditorMediaLibrary extends LitElement {
         background: var(--ed-page);
         border: 1px solid var(--ed-line);
       }
-      .kind-icon {
-        font-size: 1.6rem;
+      .kind-tag {
+        display: inline-grid;
+        place-items: center;
+        box-sizing: border-box;
+        font-size: 0.75rem;
+        font-weight: 700;
+        color: var(--ed-muted);
       }
       .file-name {
         overflow-wrap: anywhere;
@@ -272,9 +278,7 @@ export class CcspEditorMediaLibrary extends LitElement {
         ${
           kind === 'image'
             ? html`<img class="thumb" src=${mediaHref(m.name)} alt="" loading="lazy" decoding="async" />`
-            : html`<span class="kind-icon" aria-hidden="true"
-                >${kind === 'captions' ? '💬' : kind === 'other' ? '📄' : '🎬'}</span
-              >`
+            : html`<span class="thumb kind-tag" aria-hidden="true">${KIND_TAGS[kind]}</span>`
         }
       </td>
       <th scope="row">

@@ -8,6 +8,7 @@ import {
   FILE_ACCEPT,
   folderName,
   KIND_LABELS,
+  KIND_TAGS,
   mediaHref,
   mediaKind,
   sharedMediaList,
@@ -60,12 +61,15 @@ export class CcspEditorMediaPicker extends LitElement {
       .icon {
         display: inline-grid;
         place-items: center;
-        font-size: 1.4rem;
+        box-sizing: border-box;
+        font-size: 0.75rem;
+        font-weight: 700;
+        color: var(--ed-muted);
       }
       .name {
         overflow-wrap: anywhere;
         min-width: 0;
-        flex: 1 1 10rem;
+        flex: 0 1 auto;
       }
       fieldset {
         border: 1px solid var(--ed-line);
@@ -245,9 +249,7 @@ export class CcspEditorMediaPicker extends LitElement {
       ${
         this.accept === 'image'
           ? html`<img class="thumb" src=${mediaHref(this.value)} alt="" decoding="async" />`
-          : html`<span class="thumb icon" aria-hidden="true"
-              >${this.accept === 'captions' ? '💬' : '🎬'}</span
-            >`
+          : html`<span class="thumb icon" aria-hidden="true">${KIND_TAGS[this.accept]}</span>`
       }
       <span class="name"><span class="visually-hidden">Fichier choisi : </span>${text}</span>
     `;

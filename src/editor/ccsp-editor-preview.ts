@@ -280,7 +280,9 @@ export class CcspEditorPreview extends LitElement {
         if (s.kind === 'ok') this.manifest = s.manifest;
       });
     if (this.hasUpdated) this.request();
-    this.resize = new ResizeObserver(() => this.measure());
+    // Measured in the next frame: the new scale changes the figure's height, which this
+    // observer sees, and a change within its own callback's frame is a ResizeObserver loop.
+    this.resize = new ResizeObserver(() => requestAnimationFrame(() => this.measure()));
     if (this.screenSlot?.parentElement) this.resize.observe(this.screenSlot.parentElement);
   }
 
@@ -302,8 +304,8 @@ export class CcspEditorPreview extends LitElement {
 
   protected override firstUpdated(): void {
     // The figure, not the slot: the slot's size follows the scale computed from it.
+    // (A ResizeObserver reports once at once: the first measure.)
     if (this.screenSlot.parentElement) this.resize?.observe(this.screenSlot.parentElement);
-    this.measure();
   }
 
   protected override updated(): void {
@@ -409,7 +411,8 @@ export class CcspEditorPreview extends LitElement {
     const observer = new MutationObserver(fn);
     observer.observe(el, { attributes: true, attributeFilter: attributes });
     this.observers.push(observer);
-    fn();
+    // Not during this update (called from updated()): as the next one.
+    queueMicrotask(fn);
   }
 
   private describeScreen(): void {

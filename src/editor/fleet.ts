@@ -70,7 +70,7 @@ export interface StateLook {
 export const STATE_LOOKS: Record<ScreenState, StateLook> = {
   ok: { label: 'En service', icon: '✓', tone: 'ok' },
   'not-painting': { label: 'N’affiche rien (ne peint plus)', icon: '⚠', tone: 'alarm' },
-  stale: { label: 'Contenu expiré', icon: '⏱', tone: 'warn' },
+  stale: { label: 'Contenu expiré', icon: '◷', tone: 'warn' },
   'no-content': { label: 'Sans contenu (écran d’accueil)', icon: '○', tone: 'warn' },
   down: { label: 'Hors service', icon: '✕', tone: 'alarm' },
   closed: { label: 'Fermé (normal)', icon: '☾', tone: 'quiet' },
@@ -94,8 +94,8 @@ export function paintingReason(screen: FleetScreen): string {
 }
 
 export const POWER_LABELS: Record<string, { label: string; icon: string }> = {
-  ok: { label: 'Normale', icon: '🔋' },
-  eco: { label: 'Économie (éco)', icon: '🪫' },
+  ok: { label: 'Normale', icon: '' },
+  eco: { label: 'Économie (éco)', icon: '' },
   crit: { label: 'Critique', icon: '⚠' },
 };
 

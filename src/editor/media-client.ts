@@ -37,6 +37,18 @@ export const KIND_LABELS: Record<MediaKind | 'other', string> = {
   other: 'Autre',
 };
 
+/**
+ * In place of a thumbnail for what is not an image: a word in a box, not an emoji
+ * (the staff's computers do not all have an emoji font).
+ */
+export const KIND_TAGS: Record<MediaKind | 'other', string> = {
+  image: 'IMAGE',
+  video: 'VIDÉO',
+  captions: 'VTT',
+  hls: 'HLS',
+  other: 'FICHIER',
+};
+
 /** The `accept` of a file input for a kind (HLS is a folder, not a file). */
 export const FILE_ACCEPT: Record<MediaKind, string> = {
   image: 'image/png,image/jpeg,image/webp,image/svg+xml,.png,.jpg,.jpeg,.webp,.svg',
