@@ -28,6 +28,12 @@ export interface DisplayScheduleOptions {
   env?: NodeJS.ProcessEnv;
   /** Trusted time in ms (the box's TrustedClock): a box that booted in 1970 must not switch at random. */
   now?: () => number;
+  /**
+   * Whether that time can be relied on; when not (a box without a battery-backed clock,
+   * before anything corrected it), the screen stays on: better lit at night than dark
+   * while the centre is open.
+   */
+  clockKnown?: () => boolean;
   timers?: Timers;
   /** Runs a shell command with extra environment variables; rejects when it fails. */
   run?: (command: string, env: Record<string, string>) => Promise<void>;
@@ -149,10 +155,14 @@ export class DisplaySchedule {
       if (manifest) {
         this.known.set(channel, manifest);
         const now = this.now();
-        const plan = displayPlan(manifest, now, now + PLAN_HORIZON_MS);
-        await this.apply(plan.initial, now);
-        const next = plan.changes[0];
-        if (next) sleep = Math.min(sleep, Math.max(0, next.at - this.now()));
+        if (this.options.clockKnown?.() === false) {
+          await this.apply('on', now);
+        } else {
+          const plan = displayPlan(manifest, now, now + PLAN_HORIZON_MS);
+          await this.apply(plan.initial, now);
+          const next = plan.changes[0];
+          if (next) sleep = Math.min(sleep, Math.max(0, next.at - this.now()));
+        }
       }
     } finally {
       if (!this.stopped) {

@@ -154,6 +154,10 @@ export async function serve(options: ServeOptions): Promise<void> {
     channel: defaultChannel,
     manifest: (c) => channelStore.manifest(c),
     now: () => channelStore.clock.now().now,
+    clockKnown: () => {
+      const t = channelStore.clock.now();
+      return !t.implausible || t.source === 'server';
+    },
   });
   const power = powerSource();
   // Issue 7: heartbeats on every server; a box keeps them and forwards to its upstream.

@@ -216,4 +216,28 @@ describe('DisplaySchedule', () => {
     expect(schedule.display('ccsp-other')).toBe('off');
     schedule.stop();
   });
+
+  it('keeps the screen on while the box does not know the time, and follows the plan once it does', async () => {
+    const time = new VirtualTime(at('2026-12-21T20:00'));
+    let known = false;
+    const schedule = new DisplaySchedule({
+      channel: 'ccsp-test',
+      manifest: () => Promise.resolve(week),
+      env,
+      now: () => time.now,
+      clockKnown: () => known,
+      timers: time,
+      log: () => undefined,
+    });
+    await schedule.start();
+    await time.runUntil(at('2026-12-21T21:00'), schedule);
+    known = true;
+    await time.runUntil(at('2026-12-22T08:00'), schedule);
+    schedule.stop();
+    expect(await calls()).toEqual([
+      '2026-12-21T20:00 on screen-on',
+      '2026-12-21T21:01 off screen-off', // the first look (once a minute) after the clock is known
+      '2026-12-22T07:45 on screen-on',
+    ]);
+  });
 });
