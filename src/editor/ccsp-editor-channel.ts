@@ -14,7 +14,7 @@ import {
   updateList,
   type LooseItem,
 } from './draft-edit.ts';
-import type { DraftCheck, DraftModel, DraftModelState } from './draft-model.ts';
+import { checkDraft, type DraftCheck, type DraftModel, type DraftModelState } from './draft-model.ts';
 import { fieldId, type FormContext } from './form-fields.ts';
 import { itemForm } from './item-form.ts';
 import { DRAFT_STATE_LABELS, formatDateTime, hasRole, KIND_LABELS, type Kind } from './labels.ts';
@@ -199,7 +199,6 @@ export class CcspEditorChannel extends LitElement {
   ];
 
   private subscription: Subscription | undefined;
-  private readonly listeners = new AbortController();
 
   @state() private modelState: DraftModelState | undefined;
   @state() private check: DraftCheck = { problems: [], warnings: [] };
@@ -230,34 +229,31 @@ export class CcspEditorChannel extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    // A tab closed with unsaved changes asks first.
-    window.addEventListener(
-      'beforeunload',
-      (e) => {
-        if (this.modelState?.dirty) e.preventDefault();
-      },
-      { signal: this.listeners.signal },
-    );
+    // Back in the page (moved, or shown again): listen to the model again.
+    if (this.model && !this.subscription) this.subscribe();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.subscription?.unsubscribe();
     this.subscription = undefined;
-    this.listeners.abort();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('model') && this.model) {
-      this.subscription?.unsubscribe();
       this.selected = undefined;
       this.status = undefined;
       this.conflict = false;
-      const sub = this.model.state$.subscribe((s) => (this.modelState = s));
-      sub.add(this.model.check$.subscribe((c) => (this.check = c)));
-      this.subscription = sub;
+      this.subscribe();
       void this.load();
     }
+  }
+
+  private subscribe(): void {
+    this.subscription?.unsubscribe();
+    const sub = this.model.state$.subscribe((s) => (this.modelState = s));
+    sub.add(this.model.check$.subscribe((c) => (this.check = c)));
+    this.subscription = sub;
   }
 
   // ------------------------------------------------------------- server
@@ -287,7 +283,11 @@ export class CcspEditorChannel extends LitElement {
   private async save(): Promise<boolean> {
     const s = this.model.state;
     if (!s.playlist) return false;
-    if (this.check.problems.length > 0 || this.liveProblems(s).length > 0) {
+    // The check as of now (the one on screen may lag the last keystroke); the server's own
+    // problems do not block: it may accept now (a file uploaded meanwhile).
+    const check = checkDraft(s.playlist);
+    if (check.problems.length > 0) {
+      this.check = check;
       this.setStatus('Le brouillon n’est pas enregistré : corrigez d’abord les points signalés.', 'bad');
       await this.focusSummary();
       return false;

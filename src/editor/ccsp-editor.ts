@@ -150,6 +150,14 @@ export class CcspEditor extends LitElement {
     });
     this.addEventListener('ccsp-session-expired', this.onSessionExpired, { signal: this.listeners.signal });
     this.addEventListener('ccsp-login', this.onLogin, { signal: this.listeners.signal });
+    // Closing the tab or reloading with unsaved changes in any channel asks first.
+    window.addEventListener(
+      'beforeunload',
+      (e) => {
+        if ([...this.models.values()].some((m) => m.state.dirty)) e.preventDefault();
+      },
+      { signal: this.listeners.signal },
+    );
     void this.checkSession();
   }
 

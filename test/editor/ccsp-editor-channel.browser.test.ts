@@ -326,4 +326,70 @@ describe('<ccsp-editor-channel>', () => {
     await click(el, 'Modifier « Le casier judiciaire en ligne »');
     await expect(el).to.be.accessible();
   });
+
+  it('edits the centre’s settings: opening days, a closure, the sign; and is accessible', async () => {
+    const original = await samplePlaylist();
+    const { el, model } = await page(detail(original));
+    el.tab = 'reglages';
+    await el.updateComplete;
+    const saturday = [...el.shadowRoot!.querySelectorAll<HTMLLabelElement>('[id="f/hours/0/days"] label')]
+      .find((l) => l.textContent!.trim() === 'Samedi')!
+      .querySelector('input')!;
+    saturday.click();
+    await el.updateComplete;
+    await click(el, 'Ajouter une fermeture');
+    await type(el, 'f/closures/3/from', '2027-03-10');
+    await type(el, 'f/closures/3/reason', 'Inventaire');
+    await type(el, 'f/sign/open', 'OUVERT — Entrez');
+    await settle();
+    const p = model.state.playlist!;
+    expect(p.hours[0]!.days).to.deep.equal(['mon', 'tue', 'wed', 'thu', 'fri', 'sat']);
+    expect(p.closures![3]).to.deep.equal({ from: '2027-03-10', reason: 'Inventaire' });
+    expect(p.sign.open).to.equal('OUVERT — Entrez');
+    expect(validateSourcePlaylist(p).ok).to.equal(true);
+    await expect(el).to.be.accessible();
+  });
+
+  it('lists the published versions and restores one as the draft', async () => {
+    const original = await samplePlaylist();
+    let restored = false;
+    const { el } = await page(detail(original), REDACTEUR, {
+      'GET /api/editor/channels/ccsp-lokossa/versions': () => ({
+        versions: [
+          { version: 2, issued: '2026-11-27T09:00:00Z', author: 'awa', approvedBy: 'koffi', items: 9 },
+          { version: 1, issued: '2026-11-20T09:00:00Z', author: 'import', approvedBy: 'import', items: 8 },
+        ],
+      }),
+      'POST /api/editor/channels/ccsp-lokossa/versions/1/restore': () => {
+        restored = true;
+        return { draft: detail(original).draft };
+      },
+    });
+    el.tab = 'historique';
+    await el.updateComplete;
+    const history = el.shadowRoot!.querySelector('ccsp-editor-history')!;
+    await until(() => history.shadowRoot!.querySelectorAll('tbody tr').length === 2, 3000, 'the versions');
+    const rows = [...history.shadowRoot!.querySelectorAll('tbody tr')].map((r) =>
+      r.textContent!.replace(/\s+/g, ' ').trim(),
+    );
+    expect(rows[0]).to.contain('2 27 novembre 2026 à 10:00 awa koffi 9');
+    expect(rows[1]).to.contain('import automatique');
+    await expect(history).to.be.accessible();
+    const confirm = window.confirm;
+    window.confirm = () => true;
+    try {
+      [...history.shadowRoot!.querySelectorAll('button')]
+        .find((b) => b.textContent!.includes('(version 1)'))!
+        .click();
+      await until(() => restored, 3000, 'the restore');
+    } finally {
+      window.confirm = confirm;
+    }
+    await until(
+      () => el.shadowRoot!.textContent!.includes('La version choisie est maintenant le brouillon'),
+      3000,
+      'the message',
+    );
+    location.hash = '';
+  });
 });
