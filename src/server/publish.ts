@@ -128,7 +128,8 @@ export class MediaCollector {
 async function readHead(file: string): Promise<Uint8Array> {
   const handle = await open(file, 'r');
   try {
-    const buf = new Uint8Array(256);
+    // Enough for an SVG behind an XML declaration, a generator comment and a DOCTYPE.
+    const buf = new Uint8Array(1024);
     const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
     return buf.subarray(0, bytesRead);
   } finally {

@@ -55,6 +55,25 @@ describe('MediaLibrary (real SQLite file, real sample media)', () => {
     expect(await readdir(library.tmpDir)).toEqual([]);
   });
 
+  it('takes an SVG behind an XML declaration, a generator comment and a DOCTYPE, and publishing takes it too', async () => {
+    const svg = Buffer.from(
+      [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<!-- Generator: Adobe Illustrator 27.0.0, SVG Export Plug-In . SVG Version: 6.00 Build 0)  -->',
+        '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">',
+        '<svg version="1.1" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>',
+      ].join('\n'),
+    );
+    const entry = await library.addStream([svg], 'logo.svg', null);
+    expect(entry.type).toBe('image/svg+xml');
+    const sample = await sampleWithAbsolutePaths();
+    const announcement = sample.items.find((i) => i.kind === 'announcement' && i.image)!;
+    const playlist = validateSourcePlaylist({ ...sample, items: [{ ...announcement, image: entry.name }] });
+    if (!playlist.ok) throw new Error(JSON.stringify(playlist.problems));
+    const { body } = await buildManifestBody(join(dir, 'library', 'draft.json'), playlist.value);
+    expect((body.items[0] as { image: { type: string } }).image.type).toBe('image/svg+xml');
+  });
+
   it('refuses content that is not what the name says, and leaves nothing behind', async () => {
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
     const e = await rejection(library.addStream([png], 'clip.mp4', null));

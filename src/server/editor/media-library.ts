@@ -38,6 +38,9 @@ import { migrate, type Db } from '../db.ts';
 
 const MB = 1024 * 1024;
 
+/** Bytes sniffed (as publish.ts does): an SVG may come after an XML declaration, a generator comment and a DOCTYPE. */
+const HEAD_BYTES = 1024;
+
 /** Upload limits in bytes (the route may lower them, tests do). */
 export interface MediaLimits {
   image: number;
@@ -333,8 +336,8 @@ export class MediaLibrary {
         bytes += chunk.length;
         if (bytes > limit) throw tooLarge(limit, `« ${printable(originalName)} »`);
         if (!checked) {
-          head = Buffer.concat([head, chunk]).subarray(0, 256);
-          if (head.length >= 256) check();
+          head = Buffer.concat([head, chunk]).subarray(0, HEAD_BYTES);
+          if (head.length >= HEAD_BYTES) check();
         }
         hash.update(chunk);
         await out.write(chunk);
@@ -638,7 +641,7 @@ async function hashWithHead(path: string): Promise<{ sha256: string; bytes: numb
   let head = Buffer.alloc(0);
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
     const b = chunk as Buffer;
-    if (head.length < 256) head = Buffer.concat([head, b]).subarray(0, 256);
+    if (head.length < HEAD_BYTES) head = Buffer.concat([head, b]).subarray(0, HEAD_BYTES);
     hash.update(b);
     bytes += b.length;
   }
