@@ -135,6 +135,16 @@ export function buildHeartbeat(f: HeartbeatFacts, plays?: PlaysBody): HeartbeatB
   return body;
 }
 
+/** The fields every server requires: what a screen still sends after its full heartbeat was refused. */
+export type MinimalHeartbeat = Pick<HeartbeatBody, 'v' | 'player' | 'sentAt' | 'state' | 'plays'> & {
+  channel?: string;
+};
+
+export function minimalHeartbeat(body: HeartbeatBody): MinimalHeartbeat {
+  const { v, player, channel, sentAt, state } = body;
+  return { v, player, ...(channel ? { channel } : {}), sentAt, state };
+}
+
 const POWER = new Set<string>(['ok', 'eco', 'crit']);
 
 /** The server's answer, checked (an answer that is not the contract's is no answer: nothing is acked). */

@@ -7,8 +7,9 @@
  * The rules that make "nothing lost, nothing doubled" hold:
  * - an entry leaves the queue only when an answer's `ack` names the batch that
  *   carried it, and only the ids that batch carried when it was sent;
- * - a batch that was not acknowledged is sent again with the same id and every id
- *   it had (topped up with newer entries while it has room);
+ * - a batch that was not acknowledged is sent again as it was: same id, same
+ *   entries (not topped up: what is sent can no longer be merged, and a batch that
+ *   grew through a long outage would pin 500 records that the cap needs to merge);
  * - an entry that has been sent once may already be stored by the server, so it is
  *   never merged into a count nor changed: it is sent again as it was;
  * - past the cap, the oldest entries never sent are merged into per-item, per-hour
@@ -192,28 +193,33 @@ const utf8 = new TextEncoder();
 const sizeOf = (v: unknown) => utf8.encode(JSON.stringify(v)).length + 1;
 
 /**
- * The plays to send with the next heartbeat. An unacknowledged batch goes again
- * with its id and all its entries, topped up with entries not in it while there is
- * room; otherwise a new batch takes the oldest entries. Everything in it is marked
- * sent. Nothing to send: `plays` is undefined and the queue is unchanged.
+ * The plays to send with the next heartbeat: an unacknowledged batch again, as it
+ * was; otherwise a new batch of the oldest entries (counts first: they are the
+ * oldest plays), within the limits. Everything in it is marked sent. Nothing to
+ * send: `plays` is undefined and the queue is unchanged.
  */
 export function takeBatch(
   q: PlayQueue,
   newBatchId: () => string,
   limits: BatchLimits = {},
 ): { queue: PlayQueue; plays: PlaysBody | undefined } {
+  if (q.batch) {
+    const ids = new Set(q.batch.ids);
+    const plays = {
+      batch: q.batch.id,
+      records: q.records.filter((r) => ids.has(r.id)),
+      counts: q.counts.filter((c) => ids.has(c.id)),
+    };
+    return { queue: q, plays };
+  }
   const maxRecords = limits.maxRecords ?? MAX_BATCH_RECORDS;
   const maxCounts = limits.maxCounts ?? MAX_BATCH_COUNTS;
   const maxBytes = limits.maxBytes ?? 56 * 1024;
-  const inBatch = new Set(q.batch?.ids ?? []);
-  const records = q.records.filter((r) => inBatch.has(r.id));
-  const counts = q.counts.filter((c) => inBatch.has(c.id));
+  const records: PlayRecord[] = [];
+  const counts: PlayCount[] = [];
   let bytes = 0;
-  for (const e of [...records, ...counts]) bytes += sizeOf(e);
-  // Counts first: they are the oldest plays.
   for (const c of q.counts) {
     if (counts.length >= maxCounts) break;
-    if (inBatch.has(c.id)) continue;
     const size = sizeOf(c);
     if (bytes + size > maxBytes) break;
     counts.push(c);
@@ -221,14 +227,13 @@ export function takeBatch(
   }
   for (const r of q.records) {
     if (records.length >= maxRecords) break;
-    if (inBatch.has(r.id)) continue;
     const size = sizeOf(r);
     if (bytes + size > maxBytes) break;
     records.push(r);
     bytes += size;
   }
   if (records.length === 0 && counts.length === 0) return { queue: q, plays: undefined };
-  const id = q.batch?.id ?? newBatchId();
+  const id = newBatchId();
   const ids = [...records.map((r) => r.id), ...counts.map((c) => c.id)];
   const sent = new Set(q.sent);
   for (const i of ids) sent.add(i);
@@ -237,8 +242,8 @@ export function takeBatch(
 
 /**
  * The server acknowledged `batchId`: the ids that request carried leave the queue.
- * `ids` are those of the request the answer belongs to (a batch may have grown
- * since); an ack naming another batch changes nothing.
+ * `ids` are those of the request the answer belongs to; an ack naming another
+ * batch changes nothing.
  */
 export function acknowledge(q: PlayQueue, batchId: string, ids: readonly string[]): PlayQueue {
   if (q.batch?.id !== batchId) return q;

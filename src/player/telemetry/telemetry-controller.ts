@@ -27,6 +27,7 @@ import {
   enqueue,
   heartbeatLoop,
   MAX_BODY_BYTES,
+  minimalHeartbeat,
   parseHeartbeatAnswer,
   pushError,
   queueLength,
@@ -34,6 +35,7 @@ import {
   takeBatch,
   type HeartbeatAnswer,
   type HeartbeatResult,
+  type MinimalHeartbeat,
   type PlayerStateName,
   type PlayQueue,
   type PlayRecord,
@@ -127,8 +129,13 @@ export class TelemetryController implements ReactiveController {
   private errors: TelemetryError[] = [];
   private lastSyncError: number | undefined;
   private onScreen: OnScreen | undefined;
-  /** The last batch was refused (400): the next heartbeat goes without plays, so that the screen still reports. */
-  private withoutPlays = false;
+  /**
+   * Heartbeats refused in a row (400). A refused body is never dropped; the next one
+   * is smaller: the required fields and the plays, then the required fields alone, so
+   * that a field the server does not take cannot hold back the plays, nor a play the
+   * screen's state. A success goes back to the full heartbeat.
+   */
+  private refusals = 0;
 
   constructor(
     private readonly host: TelemetryHost,
@@ -249,7 +256,7 @@ export class TelemetryController implements ReactiveController {
     const estimate = await navigator.storage?.estimate?.().catch(() => undefined);
     const time = this.options.clock();
     const manifest = this.host.manifest;
-    const body = buildHeartbeat({
+    const full = buildHeartbeat({
       player: this.playerId,
       name: this.name,
       channel: this.channel(),
@@ -267,8 +274,10 @@ export class TelemetryController implements ReactiveController {
       power: this.host.power,
       errors: this.errors,
     });
+    const level = Math.min(this.refusals, 2);
+    const body: MinimalHeartbeat = level === 0 ? full : minimalHeartbeat(full);
     let plays: PlaysBody | undefined;
-    if (!this.withoutPlays) {
+    if (level < 2) {
       // The batch gets what the rest of the body leaves of the 64 KiB, with room for its own brackets.
       const rest = new TextEncoder().encode(JSON.stringify(body)).length;
       const taken = takeBatch(this.queue, () => randomId('b'), { maxBytes: MAX_BODY_BYTES - rest - 512 });
@@ -291,11 +300,10 @@ export class TelemetryController implements ReactiveController {
     });
     if (!response.ok) {
       const text = await response.text().catch(() => '');
-      // A refused batch is kept and tried again, never dropped.
-      this.withoutPlays = response.status === 400 && plays !== undefined;
+      if (response.status === 400) this.refusals++;
       throw new Error(`heartbeat refused: HTTP ${response.status} ${text.slice(0, 200)}`);
     }
-    this.withoutPlays = false;
+    this.refusals = 0;
     const answer = parseHeartbeatAnswer(await response.json().catch(() => undefined));
     if (!answer) throw new Error('heartbeat: the answer is not the one of docs/telemetry.md');
     if (life.signal.aborted) return { ok: true, answer, more: false };

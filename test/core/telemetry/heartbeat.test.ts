@@ -5,6 +5,7 @@ import {
   heartbeatLoop,
   judgePainting,
   MAX_ERRORS,
+  minimalHeartbeat,
   parseHeartbeatAnswer,
   pushError,
   type HeartbeatResult,
@@ -46,6 +47,28 @@ describe('the heartbeat body', () => {
       painting: { ok: true, framesPresented: 58, visible: true, videoAdvancing: null, reason: null },
       power: 'ok',
       errors: [],
+    });
+  });
+
+  it('has a minimal form with only the fields every server requires', () => {
+    const painting = judgePainting({ framesPresented: 1, visible: null, videoAdvancing: null });
+    const full = buildHeartbeat({
+      player: 'p-3f9c0a1e7d2b4c55',
+      channel: 'ccsp-lokossa',
+      now: NOW,
+      uptimeMs: 0,
+      state: 'loading',
+      skewMs: 0,
+      painting,
+      power: 'ok',
+      errors: [],
+    });
+    expect(minimalHeartbeat(full)).toEqual({
+      v: 1,
+      player: 'p-3f9c0a1e7d2b4c55',
+      channel: 'ccsp-lokossa',
+      sentAt: '2026-12-01T09:00:00.000Z',
+      state: 'loading',
     });
   });
 

@@ -102,6 +102,20 @@ describe('merging past the cap', () => {
 });
 
 describe('batches', () => {
+  it('keeps the queue under its cap through a long outage: only the first batch is pinned', () => {
+    const newId = ids('c');
+    let q: PlayQueue = EMPTY_QUEUE;
+    const items = ['bienvenue', 'clip', 'horaires', 'casier'];
+    for (let i = 0; i < 5000; i++) {
+      q = enqueue(q, record(`r-${i}`, items[i % 4]!, T0 + i * 15_000, 15), { cap: 200, newId });
+      // A heartbeat every 4 plays, none answered.
+      if (i % 4 === 0) q = takeBatch(q, ids('b')).queue;
+      expect(queueLength(q)).toBeLessThanOrEqual(200);
+    }
+    expect(queueTotals(q).plays).toBe(5000);
+    expect(q.batch!.ids).toHaveLength(1);
+  });
+
   it('takes at most 500 records and 500 counts, and fits in the byte budget', () => {
     let q: PlayQueue = EMPTY_QUEUE;
     const records: PlayRecord[] = [];
@@ -131,18 +145,21 @@ describe('batches', () => {
     let q = enqueue(EMPTY_QUEUE, record('r-1', 'a', T0, 10), { newId });
     const first = takeBatch(q, () => 'b-1');
     q = enqueue(first.queue, record('r-2', 'a', T0 + 1000, 10), { newId });
+    // Unacknowledged: the same batch again, as it was.
     const second = takeBatch(q, () => 'b-2');
-    expect(second.plays!.batch).toBe('b-1');
-    expect(second.plays!.records.map((r) => r.id)).toEqual(['r-1', 'r-2']);
-    // A late answer to the first request acks only what it carried.
+    expect(second.plays).toEqual(first.plays);
     q = acknowledge(second.queue, 'b-1', ['r-1']);
     expect(q.records.map((r) => r.id)).toEqual(['r-2']);
-    expect(q.sent.has('r-2')).toBe(true);
-    // r-2 may be on the server: the next batch is new, and carries it unchanged.
+    expect(q.batch).toBeUndefined();
     const third = takeBatch(q, () => 'b-3');
     expect(third.plays).toEqual({ batch: 'b-3', records: [record('r-2', 'a', T0 + 1000, 10)], counts: [] });
-    // An ack for a batch that is not outstanding changes nothing.
+    // An ack for a batch that is not outstanding changes nothing; an ack of part of a
+    // batch (an answer to an older request) removes only that part, and what is left
+    // was sent: it is never merged, and goes in the next batch unchanged.
     expect(acknowledge(third.queue, 'b-1', ['r-2'])).toBe(third.queue);
+    const partly = acknowledge(enqueue(third.queue, record('r-3', 'a', T0 + 2000, 10), { newId }), 'b-3', []);
+    expect(partly.sent.has('r-2')).toBe(true);
+    expect(takeBatch(partly, () => 'b-4').plays!.records.map((r) => r.id)).toEqual(['r-2', 'r-3']);
     expect(takeBatch(EMPTY_QUEUE, () => 'b-x').plays).toBeUndefined();
   });
 });
