@@ -248,5 +248,18 @@ describe('telemetry from a screen to the server', () => {
     expect(counted).toEqual(missing);
     const total = db.plays.length + db.counts.reduce((n, c) => n + c.plays, 0);
     expect(total).toBe(plays.length);
+
+    // A player taken off the page stops sending.
+    const posts: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/telemetry/v1/heartbeat')) posts.push(r.url());
+    });
+    await page.waitForTimeout(1000);
+    expect(posts.length).toBeGreaterThan(0);
+    await page.evaluate(() => document.querySelector('ccsp-player')!.remove());
+    await page.waitForTimeout(500);
+    posts.length = 0;
+    await page.waitForTimeout(2000);
+    expect(posts).toEqual([]);
   }, 240_000);
 });
