@@ -90,8 +90,7 @@ export class CcspEditorPreview extends LitElement {
         align-items: flex-start;
       }
       .screen {
-        flex: 1 1 24rem;
-        min-width: 0;
+        flex: 0 0 auto;
         margin: 0;
       }
       .slot {
@@ -116,7 +115,8 @@ export class CcspEditorPreview extends LitElement {
         color: #fff;
       }
       .sign {
-        flex: 0 1 16rem;
+        flex: 1 1 12rem;
+        max-width: 20rem;
         margin: 0;
       }
       .sign iframe {
@@ -215,7 +215,7 @@ export class CcspEditorPreview extends LitElement {
   private programmeKey: unknown[] = [];
   private programmeCache: ProgrammePeriod[] = [];
 
-  @query('.slot') private screenSlot!: HTMLDivElement;
+  @query('.views') private views!: HTMLDivElement;
   @query('iframe.screen-frame') private screenFrame!: HTMLIFrameElement;
   @query('iframe.sign-frame') private signFrame!: HTMLIFrameElement;
 
@@ -283,7 +283,7 @@ export class CcspEditorPreview extends LitElement {
     // Measured in the next frame: the new scale changes the figure's height, which this
     // observer sees, and a change within its own callback's frame is a ResizeObserver loop.
     this.resize = new ResizeObserver(() => requestAnimationFrame(() => this.measure()));
-    if (this.screenSlot?.parentElement) this.resize.observe(this.screenSlot.parentElement);
+    if (this.views) this.resize.observe(this.views);
   }
 
   override disconnectedCallback(): void {
@@ -303,9 +303,9 @@ export class CcspEditorPreview extends LitElement {
   }
 
   protected override firstUpdated(): void {
-    // The figure, not the slot: the slot's size follows the scale computed from it.
-    // (A ResizeObserver reports once at once: the first measure.)
-    if (this.screenSlot.parentElement) this.resize?.observe(this.screenSlot.parentElement);
+    // The row, whose width does not depend on the frame's scale (a ResizeObserver reports
+    // once at once: the first measure).
+    this.resize?.observe(this.views);
   }
 
   protected override updated(): void {
@@ -320,8 +320,12 @@ export class CcspEditorPreview extends LitElement {
     if (this.playlist && this.channel) this.requests.next({ channel: this.channel, playlist: this.playlist });
   }
 
+  /** The screen's room: the row, less the sign beside it when the row is wide enough for both. */
   private measure(): void {
-    const width = this.screenSlot?.parentElement?.clientWidth ?? 0;
+    const row = this.views?.clientWidth ?? 0;
+    const rem = parseFloat(getComputedStyle(this).fontSize) || 16;
+    const beside = row >= 40 * rem ? 13 * rem : 0;
+    const width = Math.max(0, Math.floor(row - beside - 2));
     if (width !== this.slotWidth) this.slotWidth = width;
   }
 
@@ -498,7 +502,7 @@ export class CcspEditorPreview extends LitElement {
     const screen = SCREENS[this.orientation];
     const k = this.scale;
     return html`
-      <figure class="screen">
+      <figure class="screen" style="width:${Math.round(screen.width * k) + 2}px">
         <div
           class="slot"
           style="width:${Math.round(screen.width * k)}px;height:${Math.round(screen.height * k)}px"
