@@ -366,7 +366,6 @@ async function report(args: string[]) {
   });
   if (file)
     out(`wrote ${file}: ${result.rows} ${format === 'csv' ? 'records and counts' : 'rows (day, item)'}`);
-  else process.stdout.write(result.text);
 }
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {

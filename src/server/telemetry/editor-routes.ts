@@ -3,6 +3,7 @@
  * the fleet view (any role) and proof-of-play reports (validateur). They need
  * editorRoutes() on the same app, before them in AppOptions.routes.
  */
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChannelStore } from '../channel-store.ts';
 import type { Role } from '../editor/accounts.ts';
@@ -33,6 +34,11 @@ function staffOnly(role: Role) {
       : sendError(reply, 404, 'not-found', 'L’éditeur n’est pas activé sur ce serveur.');
 }
 
+function* withBom(chunks: Iterable<string>): Generator<string> {
+  yield UTF8_BOM;
+  yield* chunks;
+}
+
 export function telemetryEditorRoutes(options: TelemetryEditorOptions): (app: FastifyInstance) => void {
   const now = options.now ?? Date.now;
   return (app) => {
@@ -59,20 +65,17 @@ export function telemetryEditorRoutes(options: TelemetryEditorOptions): (app: Fa
         const report = buildReport(options.store, query, await options.channels.manifest(query.channel));
         reply.header('cache-control', 'no-store');
         if (format === 'json') {
-          const { raw, ...summary } = report;
-          return reply.send({
-            ...summary,
-            records: raw.filter((r) => r.kind === 'record').length,
-            counts: raw.filter((r) => r.kind === 'count').length,
-          });
+          const { raw: _raw, ...summary } = report;
+          return reply.send(summary);
         }
+        // Streamed: a year of records is never one string in memory.
         return reply
           .header('content-type', 'text/csv; charset=utf-8; header=present')
           .header(
             'content-disposition',
             `attachment; filename="diffusions-${query.channel}-${query.from}-${query.to}.csv"`,
           )
-          .send(UTF8_BOM + rawCsv(report));
+          .send(Readable.from(withBom(rawCsv(report))));
       },
     );
   };

@@ -3,12 +3,16 @@
  * on the publisher or on a centre's box (both keep the records), with the titles
  * and time zone of the channel's published manifest when there is one.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { ChannelStore } from '../channel-store.ts';
 import { DB_FILE, openDatabase } from '../db.ts';
 import { UserError } from '../errors.ts';
-import { writeFileAtomic } from '../files.ts';
 import { buildReport, checkReportQuery, rawCsv, summaryCsv, UTF8_BOM } from './report.ts';
 import { TelemetryStore } from './store.ts';
 
@@ -21,8 +25,15 @@ export interface ReportCommand {
   out?: string | undefined;
 }
 
-/** Returns the CSV text, written to `out` when given; a UserError when the query or data folder is wrong. */
-export async function runReport(command: ReportCommand): Promise<{ text: string; rows: number }> {
+/**
+ * Writes the CSV to `out` (UTF-8 with a byte-order mark; a temporary file renamed
+ * once complete) or to stdout, a few hundred lines at a time; a UserError when the
+ * query or the data folder is wrong. Returns the number of rows written.
+ */
+export async function runReport(
+  command: ReportCommand,
+  stdout: NodeJS.WritableStream = process.stdout,
+): Promise<{ rows: number }> {
   const problem = checkReportQuery(command);
   if (problem) throw new UserError(problem);
   const dbPath = join(command.dataDir, DB_FILE);
@@ -35,10 +46,30 @@ export async function runReport(command: ReportCommand): Promise<{ text: string;
     const store = new TelemetryStore(db);
     const manifest = await new ChannelStore(join(command.dataDir, 'public')).manifest(command.channel);
     const report = buildReport(store, command, manifest);
-    const text = command.format === 'csv' ? rawCsv(report) : summaryCsv(report);
-    const rows = command.format === 'csv' ? report.raw.length : report.days.length;
-    if (command.out) await writeFileAtomic(command.out, Buffer.from(UTF8_BOM + text, 'utf8'));
-    return { text, rows };
+    const chunks = command.format === 'csv' ? rawCsv(report) : [summaryCsv(report)];
+    const rows = command.format === 'csv' ? report.records + report.counts : report.days.length;
+    if (!command.out) {
+      for (const chunk of chunks) if (!stdout.write(chunk)) await once(stdout, 'drain');
+      return { rows };
+    }
+    await mkdir(dirname(resolve(command.out)), { recursive: true });
+    const part = `${command.out}.${randomBytes(6).toString('hex')}.part`;
+    try {
+      await pipeline(
+        Readable.from(
+          (function* () {
+            yield UTF8_BOM;
+            yield* chunks;
+          })(),
+        ),
+        createWriteStream(part, { flags: 'wx' }),
+      );
+      await rename(part, command.out);
+    } catch (e) {
+      await rm(part, { force: true });
+      throw e;
+    }
+    return { rows };
   } finally {
     db.close();
   }

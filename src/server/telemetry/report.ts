@@ -40,13 +40,17 @@ export interface RawRow {
   skipped: number;
 }
 
+/** A report: the summary at once, the raw rows as they are read (a year of records is not held in memory). */
 export interface Report {
   channel: string;
   timezone: string;
   from: string;
   to: string;
   days: ReportRow[];
-  raw: RawRow[];
+  /** How many records and counts the raw rows hold. */
+  records: number;
+  counts: number;
+  raw(): Generator<RawRow>;
 }
 
 export type ReportQuery = { channel: string; from: string; to: string };
@@ -92,64 +96,65 @@ export function buildReport(
   const fromMs = clock.instant(dayNumber(query.from), 0);
   const toMs = clock.instant(dayNumber(query.to) + 1, 0);
   const titles = frenchTitles(manifest);
-  const names = new Map(store.players().map((p) => [p.id, p.name]));
   const dayOf = (ms: number) => dayString(clock.parts(ms).day);
 
-  const raw: RawRow[] = [];
-  for (const r of store.records(query.channel, fromMs, toMs)) {
-    raw.push({
-      kind: 'record',
-      player: r.player,
-      playerName: names.get(r.player) ?? null,
-      item: r.item,
-      title: titles.get(r.item) ?? null,
-      version: r.version,
-      start: new Date(r.start).toISOString(),
-      day: dayOf(r.start),
-      shownS: r.shownS,
-      outcome: r.outcome,
-      reason: r.reason,
-      plays: 1,
-      skipped: r.outcome === 'skipped' ? 1 : 0,
-    });
-  }
-  for (const c of store.counts(query.channel, fromMs, toMs)) {
-    raw.push({
-      kind: 'count',
-      player: c.player,
-      playerName: names.get(c.player) ?? null,
-      item: c.item,
-      title: titles.get(c.item) ?? null,
-      version: c.version,
-      start: new Date(c.hour).toISOString(),
-      day: dayOf(c.hour),
-      shownS: c.shownS,
-      outcome: null,
-      reason: null,
-      plays: c.plays,
-      skipped: c.skipped,
-    });
-  }
-  raw.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.player < b.player ? -1 : 1));
-
   const byKey = new Map<string, ReportRow & { seconds: number }>();
-  for (const r of raw) {
-    const key = `${r.day}\u0000${r.item}`;
+  for (const sum of store.playSums(query.channel, fromMs, toMs)) {
+    const day = dayOf(sum.quarter * 900_000);
+    const key = `${day}\u0000${sum.item}`;
     let row = byKey.get(key);
     if (!row) {
-      row = { day: r.day, item: r.item, title: r.title, plays: 0, skipped: 0, minutes: 0, seconds: 0 };
+      row = {
+        day,
+        item: sum.item,
+        title: titles.get(sum.item) ?? null,
+        plays: 0,
+        skipped: 0,
+        minutes: 0,
+        seconds: 0,
+      };
       byKey.set(key, row);
     }
-    row.plays += r.plays;
-    row.skipped += r.skipped;
-    row.seconds += r.shownS;
+    row.plays += sum.plays;
+    row.skipped += sum.skipped;
+    row.seconds += sum.seconds;
   }
   const days = [...byKey.values()]
     .map(({ seconds, ...row }) => ({ ...row, minutes: Math.round(seconds / 6) / 10 }))
     .sort((a, b) =>
       a.day !== b.day ? (a.day < b.day ? -1 : 1) : a.item < b.item ? -1 : a.item > b.item ? 1 : 0,
     );
-  return { channel: query.channel, timezone, from: query.from, to: query.to, days, raw };
+
+  function* raw(): Generator<RawRow> {
+    const names = new Map(store.players().map((p) => [p.id, p.name]));
+    for (const r of store.iteratePlays(query.channel, fromMs, toMs)) {
+      const record = r.kind === 'record';
+      yield {
+        kind: r.kind,
+        player: r.player,
+        playerName: names.get(r.player) ?? null,
+        item: r.item,
+        title: titles.get(r.item) ?? null,
+        version: r.version,
+        start: new Date(r.start).toISOString(),
+        day: dayOf(r.start),
+        shownS: r.shownS,
+        outcome: record ? r.outcome : null,
+        reason: record ? r.reason : null,
+        plays: record ? 1 : r.plays,
+        skipped: record ? (r.outcome === 'skipped' ? 1 : 0) : r.skipped,
+      };
+    }
+  }
+  return {
+    channel: query.channel,
+    timezone,
+    from: query.from,
+    to: query.to,
+    days,
+    ...store.playTotals(query.channel, fromMs, toMs),
+    raw,
+  };
 }
 
 /**
@@ -168,33 +173,36 @@ const csvLine = (fields: string[]) => `${fields.join(',')}\r\n`;
 /** Spreadsheets read the accents of French titles right only with it. */
 export const UTF8_BOM = '\uFEFF';
 
-/** The raw records and counts, one line each (CRLF, header first). */
-export function rawCsv(report: Report): string {
-  const header =
-    'kind,player,player_name,channel,item,title,version,start,local_day,shown_s,outcome,reason,plays,skipped';
-  return (
-    `${header}\r\n` +
-    report.raw
-      .map((r) =>
-        csvLine([
-          r.kind,
-          csvField(r.player),
-          csvField(r.playerName),
-          report.channel,
-          csvField(r.item),
-          csvField(r.title),
-          String(r.version),
-          r.start,
-          r.day,
-          String(r.shownS),
-          csvField(r.outcome),
-          csvField(r.reason),
-          String(r.plays),
-          String(r.skipped),
-        ]),
-      )
-      .join('')
-  );
+export const RAW_CSV_HEADER =
+  'kind,player,player_name,channel,item,title,version,start,local_day,shown_s,outcome,reason,plays,skipped';
+
+/** The raw records and counts, one line each (CRLF, header first), in chunks of a few hundred lines. */
+export function* rawCsv(report: Report): Generator<string> {
+  let chunk = `${RAW_CSV_HEADER}\r\n`;
+  let lines = 0;
+  for (const r of report.raw()) {
+    chunk += csvLine([
+      r.kind,
+      csvField(r.player),
+      csvField(r.playerName),
+      report.channel,
+      csvField(r.item),
+      csvField(r.title),
+      String(r.version),
+      r.start,
+      r.day,
+      String(r.shownS),
+      csvField(r.outcome),
+      csvField(r.reason),
+      String(r.plays),
+      String(r.skipped),
+    ]);
+    if (++lines % 500 === 0) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
 }
 
 /** Plays and minutes per item per day. */

@@ -392,24 +392,79 @@ export class TelemetryStore {
     return rows.map((r) => ({ at: r.at, status: JSON.parse(r.status) as ScreenStatus }));
   }
 
-  /** The channel's records that started in [from, to). */
-  records(channel: string, from: number, to: number): StoredRecord[] {
+  /**
+   * The channel's plays in [from, to), records and counts together, summed per
+   * quarter hour and item (every zone's offset is whole quarter hours, so each
+   * quarter falls on one local day): a year of reports without loading a record.
+   */
+  playSums(
+    channel: string,
+    from: number,
+    to: number,
+  ): { quarter: number; item: string; plays: number; skipped: number; seconds: number }[] {
     return this.db
       .prepare(
-        `SELECT player, id, channel, item, version, start, shown_s AS shownS, outcome, reason
-         FROM plays WHERE channel = ? AND start >= ? AND start < ? ORDER BY start, player, id`,
+        `SELECT start / 900000 AS quarter, item, count(*) AS plays,
+                sum(outcome = 'skipped') AS skipped, sum(shown_s) AS seconds
+         FROM plays WHERE channel = @channel AND start >= @from AND start < @to GROUP BY quarter, item
+         UNION ALL
+         SELECT hour / 900000 AS quarter, item, sum(plays), sum(skipped), sum(shown_s)
+         FROM play_counts WHERE channel = @channel AND hour >= @from AND hour < @to GROUP BY quarter, item`,
       )
-      .all(channel, from, to) as StoredRecord[];
+      .all({ channel, from, to }) as {
+      quarter: number;
+      item: string;
+      plays: number;
+      skipped: number;
+      seconds: number;
+    }[];
   }
 
-  /** The channel's hourly counts whose hour starts in [from, to). */
-  counts(channel: string, from: number, to: number): StoredCount[] {
-    return this.db
-      .prepare(
-        `SELECT player, id, channel, item, version, hour, plays, shown_s AS shownS, skipped
-         FROM play_counts WHERE channel = ? AND hour >= ? AND hour < ? ORDER BY hour, player, id`,
-      )
-      .all(channel, from, to) as StoredCount[];
+  /** How many records and counts [from, to) holds for the channel. */
+  playTotals(channel: string, from: number, to: number): { records: number; counts: number } {
+    const n = (sql: string) => (this.db.prepare(sql).get({ channel, from, to }) as { n: number }).n;
+    return {
+      records: n(
+        'SELECT count(*) AS n FROM plays WHERE channel = @channel AND start >= @from AND start < @to',
+      ),
+      counts: n(
+        'SELECT count(*) AS n FROM play_counts WHERE channel = @channel AND hour >= @from AND hour < @to',
+      ),
+    };
+  }
+
+  /**
+   * The channel's records and counts in [from, to), by start (a count's hour), read
+   * an hour at a time: no statement stays open between windows, so a report
+   * streamed to a slow client never keeps the connection busy (better-sqlite3
+   * refuses other statements while an iterator is open) and heartbeats go on
+   * being stored; each window is an index range.
+   */
+  *iteratePlays(
+    channel: string,
+    from: number,
+    to: number,
+    windowMs = 3600_000,
+  ): Generator<(StoredRecord & { kind: 'record' }) | (StoredCount & { kind: 'count'; start: number })> {
+    const records = this.db.prepare(
+      `SELECT 'record' AS kind, player, id, channel, item, version, start, shown_s AS shownS, outcome, reason
+       FROM plays WHERE channel = ? AND start >= ? AND start < ?`,
+    );
+    const counts = this.db.prepare(
+      `SELECT 'count' AS kind, player, id, channel, item, version, hour AS start, hour, plays, shown_s AS shownS, skipped
+       FROM play_counts WHERE channel = ? AND hour >= ? AND hour < ?`,
+    );
+    type Row = (StoredRecord & { kind: 'record' }) | (StoredCount & { kind: 'count'; start: number });
+    const order = (a: Row, b: Row) =>
+      a.start - b.start ||
+      (a.player < b.player ? -1 : a.player > b.player ? 1 : 0) ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) ||
+      (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0);
+    for (let t = from; t < to; t += windowMs) {
+      const end = Math.min(t + windowMs, to);
+      const rows = [...(records.all(channel, t, end) as Row[]), ...(counts.all(channel, t, end) as Row[])];
+      yield* rows.sort(order);
+    }
   }
 
   // ---------------------------------------------------------------- outbox (box side)
