@@ -22,7 +22,6 @@ const USAGE_HINT =
 function readHidden(prompt: string): Promise<string> {
   const stdin = process.stdin;
   return new Promise((resolve, reject) => {
-    process.stderr.write(prompt);
     let value = '';
     const done = (error?: Error) => {
       stdin.setRawMode(false);
@@ -41,7 +40,9 @@ function readHidden(prompt: string): Promise<string> {
         else if (ch >= ' ') value += ch;
       }
     };
+    // No echo before the prompt shows: what is typed after it must not appear.
     stdin.setRawMode(true);
+    process.stderr.write(prompt);
     stdin.resume();
     stdin.on('data', onData);
   });

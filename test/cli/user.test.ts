@@ -2,13 +2,14 @@
  * `ccsp-signage user …` against a real data folder: accounts the editor then accepts,
  * one-line errors (exit 1), usage errors (exit 2), nothing added on a refusal.
  */
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/server/db.ts';
 import { Accounts } from '../../src/server/editor/accounts.ts';
-import { cli } from './run-cli.ts';
+import { BIN, cli, REPO } from './run-cli.ts';
 
 const PASSWORD = 'a password long enough';
 let dataDir: string;
@@ -118,4 +119,50 @@ describe('ccsp-signage user', () => {
       expect(r.stderr).toContain('run "ccsp-signage --help" for usage');
     }
   });
+});
+
+/** util-linux's `script` gives the command a terminal, as a person typing would. */
+const hasScript = spawnSync('script', ['--version']).status === 0;
+
+describe('ccsp-signage user on a terminal', () => {
+  it.skipIf(!hasScript)(
+    'asks for the password twice without echo, and again when the two differ',
+    { timeout: 120_000 },
+    async () => {
+      const command = [process.execPath, BIN, 'user', 'add', 'awa', '--role', 'admin', '--name', 'Awa']
+        .map((a) => `'${a}'`)
+        .join(' ');
+      const child = spawn('script', ['-qec', command, '/dev/null'], {
+        cwd: REPO,
+        env: { ...process.env, CCSP_DATA_DIR: dataDir, CCSP_PASSWORD: '' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let output = '';
+      const answers = [
+        ['new password', 'first password typed\r'],
+        ['the same password again', 'not the same one at all\r'],
+        ['the two passwords differ', ''],
+        ['new password', PASSWORD + '\r'],
+        ['the same password again', PASSWORD + '\r'],
+      ];
+      let seen = 0;
+      const onData = (d: Buffer) => {
+        output += d.toString();
+        // Answer each prompt once it is shown: typed earlier, the terminal would still echo.
+        while (answers.length > 0 && output.indexOf(answers[0]![0]!, seen) >= 0) {
+          const [prompt, answer] = answers.shift()!;
+          seen = output.indexOf(prompt!, seen) + prompt!.length;
+          if (answer) child.stdin.write(answer);
+        }
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code, output).toBe(0);
+      expect(output).toContain('added admin "awa" (Awa)');
+      for (const typed of ['first password typed', 'not the same one at all', PASSWORD])
+        expect(output).not.toContain(typed);
+      expect(await withAccounts((a) => a.authenticate('awa', PASSWORD))).toMatchObject({ login: 'awa' });
+    },
+  );
 });

@@ -2,6 +2,8 @@
  * Editor sessions and accounts against the real server on 127.0.0.1 and its real
  * SQLite file: each refusal has its named error and leaves the database as it was.
  */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LoginLimiter } from '../../src/server/editor/login-limit.ts';
 import { IDLE_MS, MAX_AGE_MS } from '../../src/server/editor/sessions.ts';
@@ -182,6 +184,8 @@ describe('users (admin)', () => {
       }
     ).password_hash;
     expect(hash).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+    // The file with the hashes is for the server's user only.
+    expect((await stat(join(server.dataDir, 'ccsp.sqlite'))).mode & 0o777).toBe(0o600);
 
     const kossi = await server.login('kossi', 'a long enough password');
     const patch = await server.fetchAs(cookie, 'PATCH', `users/${user.id}`, {
@@ -270,6 +274,25 @@ describe('behind a TLS proxy (CCSP_PUBLIC_ORIGIN)', () => {
         origin: 'https://autre.example',
       });
       expect((await errorOf(other)).code).toBe('bad-origin');
+      // Failures count against the client the proxy names, not the proxy.
+      for (let i = 0; i < 5; i++) {
+        const fail = await proxied.fetchAs(
+          undefined,
+          'POST',
+          'login',
+          { login: `x${i}`, password: 'wrong password' },
+          { 'x-forwarded-for': '203.0.113.9, 10.0.0.7' },
+        );
+        expect(fail.status).toBe(401);
+      }
+      const limited = await proxied.fetchAs(undefined, 'POST', 'login', body, {
+        'x-forwarded-for': '10.0.0.7',
+      });
+      expect(limited.status).toBe(429);
+      const other2 = await proxied.fetchAs(undefined, 'POST', 'login', body, {
+        'x-forwarded-for': '10.0.0.8',
+      });
+      expect(other2.status).toBe(200);
     } finally {
       await proxied.close();
     }

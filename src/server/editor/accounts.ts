@@ -3,6 +3,7 @@
  * Used by the API (admin routes) and by `ccsp-signage user …` on the same file.
  */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { chmodSync } from 'node:fs';
 import type { Db } from '../db.ts';
 import { migrateEditor } from './schema.ts';
 
@@ -180,6 +181,21 @@ function checkRole(role: string): Role {
   return role;
 }
 
+/**
+ * The database holds password hashes and session digests: owner only, like keys/.
+ * SQLite gives its -wal and -shm files the main file's mode only when it creates them.
+ */
+function restrictDatabaseFile(db: Db): void {
+  if (db.memory) return;
+  for (const suffix of ['', '-wal', '-shm']) {
+    try {
+      chmodSync(db.name + suffix, 0o600);
+    } catch {
+      // Absent, or not ours to change (another user runs the server): nothing to do here.
+    }
+  }
+}
+
 /** The accounts of the editor, in the server's database. */
 export class Accounts {
   constructor(
@@ -187,6 +203,7 @@ export class Accounts {
     private readonly now: () => number = Date.now,
   ) {
     migrateEditor(db);
+    restrictDatabaseFile(db);
   }
 
   async add(input: { login: string; name: string; role: string; password: string }): Promise<UserRecord> {

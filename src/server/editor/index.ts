@@ -124,6 +124,17 @@ export function channelService(options: EditorOptions): ChannelService {
   });
 }
 
+/**
+ * The address to count login failures against. Behind the TLS proxy named by
+ * CCSP_PUBLIC_ORIGIN every request comes from the proxy, which appends the real
+ * client as the last X-Forwarded-For entry (earlier entries are the client's word).
+ */
+function clientAddress(request: FastifyRequest, ctx: EditorContext): string {
+  const forwarded = request.headers['x-forwarded-for'];
+  if (!ctx.publicOrigin || typeof forwarded !== 'string') return request.ip;
+  return forwarded.split(',').at(-1)!.trim() || request.ip;
+}
+
 function registerSessionRoutes(app: FastifyInstance, ctx: EditorContext) {
   const limiter = new LoginLimiter(ctx.db, ctx.now);
 
@@ -132,7 +143,7 @@ function registerSessionRoutes(app: FastifyInstance, ctx: EditorContext) {
     if (typeof login !== 'string' || typeof password !== 'string' || login === '') {
       return sendError(reply, 400, 'invalid', 'Saisissez votre identifiant et votre mot de passe.');
     }
-    const ip = request.ip;
+    const ip = clientAddress(request, ctx);
     const wait = limiter.retryAfter(login, ip);
     if (wait !== undefined) {
       reply.header('retry-after', String(wait));
