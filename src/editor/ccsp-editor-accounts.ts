@@ -159,7 +159,7 @@ export class CcspEditorAccounts extends LitElement {
       <h2>Personnes qui ont un compte</h2>
       ${
         this.accounts
-          ? html`<div class="table-wrap">
+          ? html`<div class="table-wrap" role="region" aria-label="Liste des comptes" tabindex="0">
               <table>
                 <thead>
                   <tr>

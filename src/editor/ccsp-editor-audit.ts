@@ -88,7 +88,7 @@ export class CcspEditorAudit extends LitElement {
             : html`<p role="status">Chargement du journal…</p>`
           : this.entries.length === 0
             ? html`<p>Aucune entrée.</p>`
-            : html`<div class="table-wrap">
+            : html`<div class="table-wrap" role="region" aria-label="Entrées du journal" tabindex="0">
                 <table>
                   <thead>
                     <tr>

@@ -97,7 +97,7 @@ export class CcspEditorHistory extends LitElement {
     const canRestore = hasRole(this.user?.role, 'redacteur');
     if (!this.versions) return html`<p role="status">Chargement de l’historique…</p>`;
     if (this.versions.length === 0) return html`<p>Aucune version publiée pour l’instant.</p>`;
-    return html`<div class="table-wrap">
+    return html`<div class="table-wrap" role="region" aria-label="Versions publiées" tabindex="0">
       <table>
         <caption class="visually-hidden">
           Versions publiées, la plus récente d’abord

@@ -81,6 +81,12 @@ export const editorStyles = css`
   fieldset fieldset {
     background: #fbfbfa;
   }
+  /* A phone: nested groups keep their width for the fields. */
+  @media (max-width: 30rem) {
+    fieldset {
+      padding: 0.5rem 0.6rem 0.75rem;
+    }
+  }
   legend {
     font-weight: 700;
     padding: 0 0.25rem;
@@ -245,6 +251,8 @@ export const editorStyles = css`
   }
   .table-wrap {
     overflow-x: auto;
+    /* Its visually hidden labels are positioned: contained here, they do not widen a phone's page. */
+    position: relative;
   }
   .visually-hidden {
     position: absolute !important;
