@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Forwarder, httpSender, type ForwardSender } from '../../src/server/telemetry/forwarder.ts';
+import { forwardTarget } from '../../src/server/telemetry/index.ts';
 import { FORWARD_MAX_DECOMPRESSED } from '../../src/server/telemetry/routes.ts';
 import {
   countRows,
@@ -167,5 +168,20 @@ describe('store and forward: box → publisher', () => {
     expect(forwarder.state.retryAt - t).toBeLessThanOrEqual(3600_000);
     expect(box.store.outboxSize()).toBe(1);
     expect(PLAYER).toBe(box.store.players()[0]!.id);
+  });
+});
+
+describe('forwardTarget', () => {
+  const upstream = new URL('http://mirror.example/');
+  it('is the mirror’s upstream, CCSP_FORWARD_URL, or nothing', () => {
+    expect(forwardTarget(undefined, {})).toBeUndefined();
+    expect(forwardTarget(upstream, {})).toBe(upstream);
+    expect(forwardTarget(upstream, { CCSP_FORWARD_URL: 'https://publisher.example/ccsp/' })?.href).toBe(
+      'https://publisher.example/ccsp/',
+    );
+    expect(forwardTarget(upstream, { CCSP_FORWARD_URL: 'off' })).toBeUndefined();
+    expect(() => forwardTarget(upstream, { CCSP_FORWARD_URL: 'publisher' })).toThrow(
+      /CCSP_FORWARD_URL must be a URL/,
+    );
   });
 });

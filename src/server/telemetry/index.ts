@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { ChannelStore } from '../channel-store.ts';
 import { openDatabase, type Db } from '../db.ts';
+import { UserError } from '../errors.ts';
 import type { PowerSource } from '../power.ts';
 import { telemetryEditorRoutes } from './editor-routes.ts';
 import { Forwarder } from './forwarder.ts';
@@ -48,15 +49,38 @@ export function boxId(env: NodeJS.ProcessEnv = process.env): string {
   return name || 'box';
 }
 
+/**
+ * Where a box forwards: CCSP_FORWARD_URL when set (another host than the mirror's
+ * upstream, say when media come from a CDN), `off` for nowhere (nothing is queued
+ * then), else the mirror's upstream.
+ */
+export function forwardTarget(
+  upstream: URL | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): URL | undefined {
+  if (!upstream) return undefined;
+  const setting = env.CCSP_FORWARD_URL?.trim();
+  if (!setting) return upstream;
+  if (setting === 'off') return undefined;
+  try {
+    return new URL(setting);
+  } catch {
+    throw new UserError(
+      `CCSP_FORWARD_URL must be a URL such as https://publisher.example/ or "off", not "${setting}"`,
+    );
+  }
+}
+
 export function serveTelemetry(options: ServeTelemetryOptions): ServeTelemetry {
+  const target = forwardTarget(options.upstream);
   const db = openDatabase(options.dataDir);
   const isBox = options.upstream !== undefined;
-  const store = new TelemetryStore(db, isBox);
+  const store = new TelemetryStore(db, target !== undefined);
   const everyS = Number(process.env.CCSP_FORWARD_EVERY_S);
-  const forwarder = options.upstream
+  const forwarder = target
     ? new Forwarder({
         store,
-        upstream: options.upstream,
+        upstream: target,
         box: options.box ?? boxId(),
         log: options.log,
         ...(everyS > 0 ? { everyMs: everyS * 1000 } : {}),
