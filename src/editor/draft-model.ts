@@ -18,7 +18,7 @@ import {
 import { lintSchedule, validateSourcePlaylist } from '../core/index.ts';
 import type { ApiProblem } from './api.ts';
 import type { ChannelDetail, DraftInfo, PlaylistDraft } from './api-types.ts';
-import { emptyPlaylist } from './draft-edit.ts';
+import { emptyPlaylist, type LooseItem } from './draft-edit.ts';
 import { problemMessage, type ShownProblem } from './problems.ts';
 import { typographic } from './labels.ts';
 
@@ -111,20 +111,39 @@ export interface DraftCheck {
   warnings: ShownProblem[];
 }
 
-/** The core's checks of a draft, in French. */
+/**
+ * The editor's own rule on top of the schema: every item has its text in French, the
+ * official language, as its main text or as a translation (issue 8).
+ */
+export function frenchProblems(playlist: PlaylistDraft): ShownProblem[] {
+  const items = Array.isArray(playlist.items) ? (playlist.items as LooseItem[]) : [];
+  return items.flatMap((item, i) =>
+    !item || item.lang === 'fr' || item.translations?.some((t) => t.lang === 'fr')
+      ? []
+      : [
+          {
+            pointer: `/items/${i}/lang`,
+            message: 'Le texte en français est obligatoire : mettez-le en texte principal ou en traduction.',
+            source: 'local' as const,
+          },
+        ],
+  );
+}
+
+/** The core's checks of a draft, and the editor's own, in French. */
 export function checkDraft(playlist: PlaylistDraft | undefined, now = Date.now()): DraftCheck {
   if (!playlist) return { problems: [], warnings: [] };
   const result = validateSourcePlaylist(playlist);
+  const french = frenchProblems(playlist);
   if (!result.ok) {
-    return {
-      problems: result.problems.map((p) => ({
-        pointer: p.pointer,
-        message: problemMessage(p),
-        source: 'local',
-      })),
-      warnings: [],
-    };
+    const core = result.problems.map((p) => ({
+      pointer: p.pointer,
+      message: problemMessage(p),
+      source: 'local' as const,
+    }));
+    return { problems: [...core, ...french], warnings: [] };
   }
+  if (french.length > 0) return { problems: french, warnings: [] };
   const warnings = lintSchedule(result.value, now).map((w) => ({
     pointer: w.pointer,
     message: typographic(w.fr.charAt(0).toUpperCase() + w.fr.slice(1)) + '.',

@@ -103,6 +103,13 @@ describe('problems next to their fields', () => {
     expect(unknown.message).toBe('N’est pas un champ connu (vérifiez l’orthographe).');
   });
 
+  it('asks for the French text of every item, as main text or translation', () => {
+    const fon = setAt(sample, '/items/2/lang', 'fon');
+    expect(checkDraft(fon).problems.map((p) => p.pointer)).toEqual(['/items/2/lang']);
+    const translated = setAt(fon, '/items/2/translations', [{ lang: 'fr', title: 'Titre', body: 'Texte' }]);
+    expect(checkDraft(translated).problems).toEqual([]);
+  });
+
   it('warns about a schedule that has ended, without blocking', () => {
     const ended = setAt(sample, '/items/2/schedule/until', '2026-01-31');
     const check = checkDraft(ended, Date.parse('2026-11-28T08:00:00Z'));
