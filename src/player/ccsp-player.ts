@@ -527,6 +527,7 @@ export class CcspPlayer extends LitElement {
       el.site = m?.site.name ?? '';
       el.hours = m?.hours ?? [];
       el.timeZone = m?.timezone ?? DEFAULT_TIMEZONE;
+      el.now = this.now;
     }
     this.stage.prepend(el);
     const layer: Layer = { el, key: '', ready: Promise.resolve(true) };

@@ -69,13 +69,16 @@ export class CcspWelcome extends LitElement {
   /** IANA time zone of the channel. */
   @property({ attribute: 'time-zone' }) timeZone = DEFAULT_TIMEZONE;
 
+  /** The time to show, in ms, instead of the device's (the editor's preview of another instant). */
+  @property({ attribute: false }) now: (() => number) | undefined;
+
   override render() {
     const lines = formatOpeningHours(this.hours);
     return html`
       <h1 lang="fr">Bienvenue</h1>
       <p class="site clamp" lang="fr">${this.site || 'Centre Communal de Service Public'}</p>
       <p lang="fr">Le point focal vous accueille et vous aide dans vos démarches en ligne.</p>
-      <ccsp-clock time-zone=${this.timeZone}></ccsp-clock>
+      <ccsp-clock time-zone=${this.timeZone} .now=${this.now}></ccsp-clock>
       ${
         lines.length > 0
           ? html`<h2 lang="fr">Heures d’ouverture</h2>

@@ -90,6 +90,13 @@ describe('<ccsp-editor-preview>', () => {
     await until(() => (image()?.naturalWidth ?? 0) > 0, 5000, 'the image');
     expect(image()!.getAttribute('src')).to.equal('/api/editor/media/images/ccsp-accueil.svg');
     expect(Math.abs(el.previewNow - fromLocal({ date: MONDAY, time: '09:00' }, TZ))).to.be.below(60_000);
+    // The screen's clock shows the chosen time, not the computer's.
+    const clock = el.player!.shadowRoot!.querySelector('ccsp-clock')!;
+    await until(
+      () => clock.shadowRoot?.textContent?.includes('lundi 30 novembre, 9 h 0') ?? false,
+      3000,
+      'the clock',
+    );
 
     await showAt(el, MONDAY, '10:10');
     await until(() => item(el) === 'urgent', 5000, 'the urgent item');
