@@ -6,12 +6,32 @@ import { auditActionLabel, formatDateTime } from './labels.ts';
 import { errorMessage, sessionEnded } from './session-events.ts';
 import { editorStyles } from './styles.ts';
 
-/** A detail of the journal as text: a string as is, an object as `key : value` pairs. */
+const DETAIL_KEYS: Record<string, string> = {
+  revision: 'révision',
+  items: 'éléments',
+  version: 'version',
+  ip: 'adresse',
+  login: 'identifiant',
+  role: 'rôle',
+  name: 'nom',
+  originalName: 'fichier',
+  type: 'type',
+  bytes: 'octets',
+  comment: 'commentaire',
+  disabled: 'désactivé',
+  password: 'mot de passe',
+};
+
+/** A detail of the journal as text: a string as is, an object as `clé : valeur` pairs in French. */
 export function detailText(detail: unknown): string {
   if (detail === undefined || detail === null || detail === '') return '';
   if (typeof detail !== 'object') return String(detail);
   return Object.entries(detail as Record<string, unknown>)
-    .map(([k, v]) => `${k} : ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .map(([k, v]) => {
+      const value =
+        typeof v === 'boolean' ? (v ? 'oui' : 'non') : typeof v === 'object' ? JSON.stringify(v) : String(v);
+      return `${DETAIL_KEYS[k] ?? k} : ${value}`;
+    })
     .join(', ');
 }
 
