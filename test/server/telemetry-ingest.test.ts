@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HISTORY_ROWS } from '../../src/server/telemetry/store.ts';
+import { openDatabase } from '../../src/server/db.ts';
+import { check, HeartbeatSchema } from '../../src/server/telemetry/schema.ts';
+import { HISTORY_ROWS, TelemetryStore, TooManyPlayers } from '../../src/server/telemetry/store.ts';
 import {
   countRows,
   heartbeat,
@@ -175,5 +177,25 @@ describe('POST /api/telemetry/v1/heartbeat', () => {
     // And nothing older than 7 days once pruned.
     expect(server.store.prune(Date.now() + 7 * 86_400_000 - 1000)).toBe(HISTORY_ROWS - 1);
     expect(countRows(server.db, 'heartbeats')).toBe(1);
+  });
+
+  it('past the cap of registered players, a new id is a 503 and nothing of it is stored', async () => {
+    const db = openDatabase(':memory:');
+    const store = new TelemetryStore(db, false, 2);
+    const hb = (player: string) => {
+      const c = check(
+        HeartbeatSchema,
+        heartbeat({ player, plays: { batch: 'b-1', records: [record(1, player)], counts: [] } }),
+      );
+      if (!c.ok) throw new Error('invalid');
+      return c.value;
+    };
+    store.ingestHeartbeat(hb('p-screen-aaaa'), 1, 60);
+    store.ingestHeartbeat(hb('p-screen-bbbb'), 1, 60);
+    expect(() => store.ingestHeartbeat(hb('p-screen-cccc'), 1, 60)).toThrow(TooManyPlayers);
+    store.ingestHeartbeat(hb('p-screen-aaaa'), 2, 60); // a known one still reports
+    expect(countRows(db, 'players')).toBe(2);
+    expect(countRows(db, 'plays')).toBe(2);
+    db.close();
   });
 });

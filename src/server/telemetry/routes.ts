@@ -13,7 +13,7 @@ import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { PowerState } from '../../core/index.ts';
 import type { PowerSource } from '../power.ts';
 import { check, ForwardSchema, HEARTBEAT_MAX_BYTES, HeartbeatSchema, type BodyProblem } from './schema.ts';
-import type { TelemetryStore } from './store.ts';
+import { TooManyPlayers, type TelemetryStore } from './store.ts';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -93,7 +93,12 @@ export function telemetryRoutes(options: TelemetryRouteOptions): (app: FastifyIn
           options.display ? options.display(hb.channel) : ('on' as DisplayState),
         ]);
         const at = now();
-        options.store.ingestHeartbeat(hb, at, intervalS);
+        try {
+          options.store.ingestHeartbeat(hb, at, intervalS);
+        } catch (e) {
+          if (e instanceof TooManyPlayers) return fail(reply, 503, 'too-many-players', e.message);
+          throw e;
+        }
         return reply.header('cache-control', 'no-store').send({
           ack: hb.plays?.batch ?? null,
           intervalS,
@@ -133,7 +138,12 @@ export function telemetryRoutes(options: TelemetryRouteOptions): (app: FastifyIn
         const checked = check(ForwardSchema, parsed.json);
         if (!checked.ok)
           return fail(reply, 400, 'invalid', 'the batch does not match docs/telemetry.md', checked.problems);
-        options.store.ingestForward(checked.value, now());
+        try {
+          options.store.ingestForward(checked.value, now());
+        } catch (e) {
+          if (e instanceof TooManyPlayers) return fail(reply, 503, 'too-many-players', e.message);
+          throw e;
+        }
         return reply.header('cache-control', 'no-store').send({ ack: checked.value.batch });
       });
     });

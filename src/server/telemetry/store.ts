@@ -180,6 +180,18 @@ function statusOf(hb: Heartbeat | ForwardBatch['heartbeats'][number]): ScreenSta
   };
 }
 
+/**
+ * Players are registered on their first heartbeat, without credentials: past this
+ * many, new ids are refused, so that a script inventing ids cannot fill the disk
+ * and the fleet view (every public office of the country is a few thousand screens).
+ */
+export const MAX_PLAYERS = 20_000;
+
+/** Thrown (and the transaction rolled back) when a new player would pass the cap. */
+export class TooManyPlayers extends Error {
+  override name = 'TooManyPlayers';
+}
+
 export class TelemetryStore {
   private lastPrune = 0;
   private readonly q;
@@ -188,10 +200,12 @@ export class TelemetryStore {
     readonly db: Db,
     /** On a box: also queue new records and counts for the upstream. */
     private readonly outbox = false,
+    private readonly maxPlayers = MAX_PLAYERS,
   ) {
     migrate(db, 'telemetry', TELEMETRY_MIGRATIONS);
     this.q = {
       player: db.prepare('SELECT status, last_seen FROM players WHERE id = ?'),
+      playerCount: db.prepare('SELECT count(*) AS n FROM players'),
       insertPlayer: db.prepare(
         `INSERT INTO players (id, name, channel, first_seen, last_seen, interval_s, via, status, changed)
          VALUES (@id, @name, @channel, @firstSeen, @lastSeen, @intervalS, @via, @status, 1)`,
@@ -232,6 +246,8 @@ export class TelemetryStore {
     firstSeen = seenAt,
   ): boolean {
     const prev = this.q.player.get(id) as { status: string; last_seen: number } | undefined;
+    if (!prev && (this.q.playerCount.get() as { n: number }).n >= this.maxPlayers)
+      throw new TooManyPlayers(`${this.maxPlayers} players are registered already; ${id} is refused`);
     const json = JSON.stringify(status);
     const row = {
       id,
