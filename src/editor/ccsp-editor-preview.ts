@@ -6,7 +6,7 @@ import { mediaFileName, type MediaFile } from '../core/media.ts';
 import type { CcspPlayer } from '../player/ccsp-player.ts';
 import type { CcspSign } from '../player/ccsp-sign.ts';
 import { api, ApiError, type ApiProblem } from './api.ts';
-import { dayProgramme, frenchTitle, kindName, type ProgrammePeriod } from './day-programme.ts';
+import { closureOf, dayProgramme, frenchTitle, kindName, type ProgrammePeriod } from './day-programme.ts';
 import { editorStyles } from './editor-styles.ts';
 import { mediaHref } from './media-client.ts';
 import { dayBounds, formatHour, formatLength, formatLongDay, fromLocal, toLocal } from './format.ts';
@@ -545,6 +545,7 @@ export class CcspEditorPreview extends LitElement {
     const m = this.manifest;
     if (!m || !this.local.date) return nothing;
     const periods = this.programme;
+    const closure = closureOf(m, this.local.date);
     const [dayStart, dayEnd] = dayBounds(this.local.date, m.timezone);
     const span = dayEnd - dayStart;
     const hour = (t: number) => formatHour(t, m.timezone, dayEnd);
@@ -554,6 +555,7 @@ export class CcspEditorPreview extends LitElement {
       <section aria-labelledby="programme-title">
         <h3 id="programme-title">Programme du ${formatLongDay(this.local.date)}</h3>
         <p class="muted">Heures du centre (${m.timezone}).</p>
+        ${closure ? html`<p><strong>Centre fermé toute la journée :</strong> ${closure}.</p>` : nothing}
         <div class="bar" aria-hidden="true">
           ${periods.map(
             (p) =>
@@ -652,7 +654,7 @@ export class CcspEditorPreview extends LitElement {
         <div class="when">
           <label for="when-date">Voir l’écran le</label>
           <input id="when-date" type="date" required .value=${this.local.date} @change=${this.onWhen} />
-          <label for="when-time">à</label>
+          <label for="when-time">à<span class="visually-hidden"> l’heure</span></label>
           <input
             id="when-time"
             type="time"

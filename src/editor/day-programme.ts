@@ -4,7 +4,7 @@
  * schedule changes (nextChange), with whether the centre is open and whether an
  * urgent notice interrupts. Pure: the preview renders it as a table and a bar.
  */
-import { eligibleAt, nextChange, timeline } from '../core/schedule/index.ts';
+import { compile, dayNumber, eligibleAt, nextChange, timeline } from '../core/schedule/index.ts';
 import type { Item, Manifest } from '../core/manifest-schema.ts';
 
 export interface ProgrammeLine {
@@ -40,6 +40,11 @@ export function frenchTitle(item: Item): string {
   if (item.lang === 'fr') return item.title;
   const fr = item.translations?.find((t) => t.lang === 'fr');
   return fr?.title ?? item.title ?? item.id;
+}
+
+/** Why the centre is closed all that day (`YYYY-MM-DD`): a closure's reason or a public holiday's name. */
+export function closureOf(manifest: Manifest, date: string): string | undefined {
+  return compile(manifest).closedDays.get(dayNumber(date));
 }
 
 /** At most this many schedule changes in a day are followed (a day has a few dozen). */

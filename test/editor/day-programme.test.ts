@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { timeline } from '../../src/core/schedule/index.ts';
 import { validateManifest, type Manifest, type ManifestInput } from '../../src/core/index.ts';
-import { dayProgramme, frenchTitle } from '../../src/editor/day-programme.ts';
+import { closureOf, dayProgramme, frenchTitle } from '../../src/editor/day-programme.ts';
 import {
   dayBounds,
   formatAgo as ago,
@@ -89,6 +89,18 @@ describe('dayProgramme', () => {
     }
     expect(periods[3]!.lines.map((l) => l.item.id)).toEqual(['u']);
     expect(periods[2]!.lines.map((l) => l.item.id).sort()).toEqual(['a', 'b']);
+  });
+
+  it('says why the centre is closed all day', () => {
+    const closed = manifest([announcement('a')]);
+    const withClosure = {
+      ...closed,
+      closures: [{ from: '2026-12-02', reason: 'Inventaire' }],
+      publicHolidays: { calendar: 'bj' as const, except: [] },
+    };
+    expect(closureOf(withClosure, '2026-12-02')).toBe('Inventaire');
+    expect(closureOf(withClosure, '2026-12-25')).toMatch(/No[eë]l/);
+    expect(closureOf(withClosure, '2026-12-03')).toBeUndefined();
   });
 
   it('names items in French', () => {
