@@ -318,6 +318,36 @@ describe('<ccsp-editor-channel>', () => {
     await until(() => el.shadowRoot!.textContent!.includes('Version 4 publiée'), 3000, 'the message');
   });
 
+  it('sends a draft back with a comment, which the rédacteur then sees', async () => {
+    const original = await samplePlaylist();
+    let rejected: unknown;
+    let gets = 0;
+    const { el } = await page(detail(original, { state: 'submitted' }), VALIDATEUR, {
+      'GET /api/editor/channels/ccsp-lokossa': () =>
+        gets++ === 0
+          ? detail(original, { state: 'submitted' })
+          : detail(original, { state: 'editing', comment: 'Ajoutez la date de fin de l’annonce.' }),
+      'POST /api/editor/channels/ccsp-lokossa/reject': ({ body }) => {
+        rejected = body;
+        return { draft: detail(original).draft };
+      },
+    });
+    await click(el, 'Renvoyer avec un commentaire');
+    await until(() => el.shadowRoot!.activeElement?.id === 'reject-comment', 2000, 'the comment field');
+    await type(el, 'reject-comment', 'Ajoutez la date de fin de l’annonce.');
+    await click(el, 'Renvoyer au rédacteur');
+    await until(() => rejected !== undefined, 3000, 'the POST');
+    expect(rejected).to.deep.equal({ comment: 'Ajoutez la date de fin de l’annonce.' });
+    await until(
+      () =>
+        el.shadowRoot!.textContent!.includes(
+          'Commentaire du validateur : « Ajoutez la date de fin de l’annonce. »',
+        ),
+      3000,
+      'the comment on the page',
+    );
+  });
+
   it('is accessible, with an item form open', async () => {
     const original = await samplePlaylist();
     const { el } = await page(detail(original));
