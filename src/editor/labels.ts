@@ -2,7 +2,7 @@
  * The words the editor shows for the API's codes (roles, states, kinds,
  * languages, days) and dates in French, in the channel's time zone.
  */
-import { DEFAULT_TIMEZONE, WEEKDAYS } from '../core/index.ts';
+import { DEFAULT_TIMEZONE, formatDays, WEEKDAYS } from '../core/index.ts';
 import type { DraftState, Role } from './api-types.ts';
 import type { LooseItem } from './draft-edit.ts';
 
@@ -104,7 +104,7 @@ export function scheduleSummary(item: LooseItem): string {
   const parts: string[] = [];
   if (s.from) parts.push(`du ${formatLocalDate(s.from)}`);
   if (s.until) parts.push(`jusqu’au ${formatLocalDate(s.until)}`);
-  if (s.days?.length) parts.push(`${s.days.length} jour${s.days.length > 1 ? 's' : ''} sur 7`);
+  if (s.days?.length) parts.push(formatDays(s.days));
   if (s.times?.length) parts.push(s.times.map((t) => `${t.start ?? '?'}–${t.end ?? '?'}`).join(', '));
   if (s.when === 'open') parts.push('pendant l’ouverture');
   if (s.when === 'closed') parts.push('pendant la fermeture');
