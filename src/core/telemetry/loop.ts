@@ -33,6 +33,11 @@ export interface HeartbeatLoopOptions {
   /** Multiplies every delay (the player's `time-scale`; tests run hours in seconds). */
   scale?: () => number;
   initialIntervalS?: number;
+  /**
+   * Wait before the first heartbeat, in milliseconds (not scaled): a page that
+   * reloads in a loop still sends no more than one heartbeat every 10 s.
+   */
+  firstDelayMs?: number;
 }
 
 export function heartbeatLoop(options: HeartbeatLoopOptions): Observable<HeartbeatResult> {
@@ -51,6 +56,9 @@ export function heartbeatLoop(options: HeartbeatLoopOptions): Observable<Heartbe
       );
     const delayAfter = (r: HeartbeatResult) =>
       (r.ok && r.more ? MIN_INTERVAL_S : intervalS) * 1000 * Math.max(0, scale());
-    return attempt().pipe(expand((r) => timer(delayAfter(r), scheduler).pipe(concatMap(attempt))));
+    const first = options.firstDelayMs
+      ? timer(options.firstDelayMs, scheduler).pipe(concatMap(attempt))
+      : attempt();
+    return first.pipe(expand((r) => timer(delayAfter(r), scheduler).pipe(concatMap(attempt))));
   });
 }

@@ -27,6 +27,7 @@ import {
   enqueue,
   heartbeatLoop,
   MAX_BODY_BYTES,
+  MIN_INTERVAL_S,
   minimalHeartbeat,
   parseHeartbeatAnswer,
   pushError,
@@ -52,6 +53,25 @@ export const HEARTBEAT_URL = '/api/telemetry/v1/heartbeat';
 const REQUEST_TIMEOUT_MS = 30_000;
 /** Names longer than this are cut (the server keeps 80 characters). */
 const MAX_NAME = 80;
+/** When this tab last sent a heartbeat (sessionStorage outlives a reload, not the tab). */
+const LAST_SENT_KEY = 'ccsp-telemetry-last-sent';
+
+function lastSent(): number | undefined {
+  try {
+    const t = Number(sessionStorage.getItem(LAST_SENT_KEY));
+    return t > 0 ? t : undefined;
+  } catch {
+    return undefined; // storage refused: no memory across reloads
+  }
+}
+
+function markSent(at: number): void {
+  try {
+    sessionStorage.setItem(LAST_SENT_KEY, String(at));
+  } catch {
+    // as above
+  }
+}
 
 /** What `<ccsp-player>` offers the controller. */
 export interface TelemetryHost extends ReactiveControllerHost, HTMLElement {
@@ -240,10 +260,12 @@ export class TelemetryController implements ReactiveController {
   /** Heartbeats start once the queue is read and the channel known (the server files screens by channel). */
   private startLoop(): void {
     if (this.loop || !this.life || !this.queue || !this.channel()) return;
-    this.loop = heartbeatLoop({
-      send: () => this.beat(),
-      scale: () => (this.host.timeScale > 0 ? this.host.timeScale : 1),
-    }).subscribe((r) => {
+    const scale = () => (this.host.timeScale > 0 ? this.host.timeScale : 1);
+    // At once after a reload, unless the page reloads in a loop: 10 s at least between two.
+    const floor = MIN_INTERVAL_S * 1000 * scale();
+    const last = lastSent();
+    const firstDelayMs = last === undefined ? 0 : Math.min(floor, Math.max(0, last + floor - Date.now()));
+    this.loop = heartbeatLoop({ send: () => this.beat(), scale, firstDelayMs }).subscribe((r) => {
       if (!r.ok) this.fail(r.error);
       this.changed();
     });
@@ -291,6 +313,7 @@ export class TelemetryController implements ReactiveController {
       }
     }
     this.status = { ...this.status, lastSentAt: time.now };
+    markSent(Date.now());
     const response = await fetch(HEARTBEAT_URL, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

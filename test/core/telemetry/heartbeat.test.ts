@@ -127,7 +127,7 @@ describe('the heartbeat timer (virtual time)', () => {
   function sendTimes(
     results: HeartbeatResult[],
     forMs: number,
-    opts: { requestMs?: number; scale?: number } = {},
+    opts: { requestMs?: number; scale?: number; firstDelayMs?: number } = {},
   ) {
     const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
     const sends: number[] = [];
@@ -136,6 +136,7 @@ describe('the heartbeat timer (virtual time)', () => {
       const loop = heartbeatLoop({
         scheduler,
         scale: () => opts.scale ?? 1,
+        firstDelayMs: opts.firstDelayMs,
         send: () => {
           sends.push(scheduler.now());
           const a = results[Math.min(n++, results.length - 1)]!;
@@ -161,6 +162,10 @@ describe('the heartbeat timer (virtual time)', () => {
     expect(sendTimes([answer(60, true), answer(60, true), answer(60), answer(1)], 105_000)).toEqual([
       0, 10_000, 20_000, 80_000, 90_000, 100_000,
     ]);
+  });
+
+  it('waits before the first heartbeat when told (a page reloading in a loop)', () => {
+    expect(sendTimes([answer(60)], 130_000, { firstDelayMs: 7000 })).toEqual([7000, 67_000, 127_000]);
   });
 
   it('scales its delays with the player time-scale', () => {
