@@ -60,7 +60,7 @@ describe('telemetry under faults', () => {
     expect(countRows(server!.db, 'plays')).toBe(screens.length * beats * 5);
     expect(countRows(server!.db, 'players')).toBe(3);
     await server!.close();
-  });
+  }, 90_000);
 
   it('the publisher restarted while a box forwards: nothing lost or doubled', async () => {
     const port = await freePort();
@@ -97,7 +97,7 @@ describe('telemetry under faults', () => {
     expect(countRows(publisher.db, 'plays')).toBe(total);
     await publisher.close();
     await box.close();
-  });
+  }, 90_000);
 
   it('the link down for a week: the outbox holds it all, and it all arrives once when the upstream returns', async () => {
     const port = await freePort(); // nothing listens there yet: connection refused
@@ -165,5 +165,5 @@ describe('telemetry under faults', () => {
     expect(publisher.store.players().map((p) => p.lastSeen)).toEqual([lastBeat, lastBeat]);
     await publisher.close();
     await box.close();
-  }, 120_000);
+  }, 180_000);
 });

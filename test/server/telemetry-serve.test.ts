@@ -59,7 +59,7 @@ describe('serve: heartbeats on the box, forwarded to the publisher', () => {
     const db = openDatabase(publisherData);
     try {
       let n = 0;
-      for (let i = 0; i < 100 && n < 2; i++) {
+      for (let i = 0; i < 400 && n < 2; i++) {
         await new Promise((r) => setTimeout(r, 100));
         n = (
           db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'plays'").get() as { n: number }
@@ -77,7 +77,7 @@ describe('serve: heartbeats on the box, forwarded to the publisher', () => {
     const boxDb = openDatabase(boxData);
     expect((boxDb.prepare('SELECT count(*) AS n FROM plays').get() as { n: number }).n).toBe(2);
     boxDb.close();
-  });
+  }, 60_000);
 
   it('the box has no forward endpoint; the publisher has', async () => {
     expect((await post(`${down}/api/telemetry/v1/forward`, '{}')).status).toBe(404);
