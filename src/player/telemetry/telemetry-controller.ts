@@ -222,21 +222,23 @@ export class TelemetryController implements ReactiveController {
     const cap = Number(params.get('telemetry-cap'));
     if (Number.isInteger(cap) && cap > 0) this.cap = cap;
     const store = this.store!;
+    let kept: [string, PlayQueue, string | undefined] | undefined;
     try {
-      const [id, queue, kept] = await Promise.all([store.playerId(), store.load(), store.name()]);
-      if (signal.aborted) return;
-      this.playerId = id;
-      this.status = { ...this.status, player: id };
-      this.name = params.get('name')?.slice(0, MAX_NAME) || kept;
-      this.queue = queue;
-      const early = this.early;
-      this.early = [];
-      for (const r of early) this.add(r);
-      this.changed();
+      kept = await Promise.all([store.playerId(), store.load(), store.name()]);
     } catch (e) {
+      // Storage broken or full: heartbeats still go, with what this run keeps in memory.
       this.fail(`telemetry store: ${(e as Error).message}`);
-      return;
     }
+    if (signal.aborted) return;
+    const [id, queue, name] = kept ?? [randomId('p'), EMPTY_QUEUE, undefined];
+    this.playerId = id;
+    this.status = { ...this.status, player: id };
+    this.name = params.get('name')?.slice(0, MAX_NAME) || name;
+    this.queue = queue;
+    const early = this.early;
+    this.early = [];
+    for (const r of early) this.add(r);
+    this.changed();
     if (!params.get('name')) void this.readName(signal);
     this.startLoop();
   }
@@ -306,10 +308,16 @@ export class TelemetryController implements ReactiveController {
       plays = taken.plays;
       if (plays) {
         this.queue = taken.queue;
-        // The server may keep what it is sent: marked sent on disk before it leaves, so that
-        // no later merge can fold it into a count (docs/telemetry.md, ids stored once).
-        await this.store!.save(this.queue);
-        body.plays = plays;
+        try {
+          // The server may keep what it is sent: marked sent on disk before it leaves, so that
+          // no later merge can fold it into a count (docs/telemetry.md, ids stored once).
+          await this.store!.save(this.queue);
+          body.plays = plays;
+        } catch (e) {
+          // Not on disk: the batch waits for a heartbeat that can write it; this one reports the screen.
+          this.fail(`telemetry store: ${(e as Error).message}`);
+          plays = undefined;
+        }
       }
     }
     this.status = { ...this.status, lastSentAt: time.now };

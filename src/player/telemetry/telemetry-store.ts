@@ -42,6 +42,9 @@ export class TelemetryStore {
 
   /** The player id, created at the first call ever and kept. */
   async playerId(): Promise<string> {
+    // Read first: a full store refuses writes, and the id is written once only.
+    const kept = await get<string>(PLAYER, this.store);
+    if (kept) return kept;
     let id: string | undefined;
     await update<string>(PLAYER, (old) => (id = old ?? randomId('p')), this.store);
     return id!;
