@@ -6,7 +6,15 @@
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../server/db.ts';
 import { UserError } from '../server/errors.ts';
-import { AccountError, Accounts, isRole, ROLES, checkPassword } from '../server/editor/accounts.ts';
+import {
+  AccountError,
+  Accounts,
+  checkLogin,
+  checkName,
+  checkPassword,
+  isRole,
+  ROLES,
+} from '../server/editor/accounts.ts';
 import { audit } from '../server/editor/audit.ts';
 
 export interface UserCommandIo {
@@ -131,7 +139,9 @@ export async function userCommand(args: string[], io: UserCommandIo): Promise<vo
       return;
     }
     if (sub === 'add') {
-      // Refuse a taken login before asking for a password.
+      // Refuse a bad or taken login before asking for a password.
+      checkLogin(login!);
+      checkName(values.name!);
       if (accounts.byLogin(login!)) throw new UserError(`there is already a user "${login!.toLowerCase()}"`);
       const password = await newPassword();
       const user = await accounts.add({ login: login!, role: values.role!, name: values.name!, password });

@@ -31,9 +31,9 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-async function start(port: number) {
+async function start(port: number, playlists = join(REPO, 'playlists')) {
   serve = await startServe({
-    args: ['--publisher', '--playlists', join(REPO, 'playlists')],
+    args: ['--publisher', '--playlists', playlists],
     env: { CCSP_DATA_DIR: dataDir, PORT: String(port) },
     cwd: tmp,
   });
@@ -105,10 +105,14 @@ describe('serve --publisher', () => {
     expect(media.status).toBe(200);
     await stopServe(first.child);
 
-    // Next start: the editor owns the channel; playlists/ is not signed again.
-    const second = await start(port);
+    // Next start: the editor owns the channel; its playlists/ file is not read further,
+    // so one that has gone stale or invalid does not stop the server.
+    const later = join(tmp, 'playlists');
+    await mkdir(later);
+    await writeFile(join(later, `${CHANNEL}.json`), JSON.stringify({ channel: CHANNEL, items: 'cassé' }));
+    const second = await start(port, later);
     expect(second.output()).toContain(
-      `channel ${CHANNEL}: version 1, owned by the editor (its file in ${join(REPO, 'playlists')} is not signed again: change it in the editor)`,
+      `channel ${CHANNEL}: version 1, owned by the editor (its file in ${later} is not signed again: change it in the editor)`,
     );
     expect(second.output()).not.toContain('No administrator account yet');
     const bytes = await readFile(join(data.publicDir, 'channels', CHANNEL, 'manifest.json'));

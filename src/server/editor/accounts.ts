@@ -124,7 +124,7 @@ export function normalizeLogin(login: string): string {
   return login.trim().toLowerCase();
 }
 
-function checkLogin(login: string): string {
+export function checkLogin(login: string): string {
   const l = normalizeLogin(login);
   if (!LOGIN.test(l)) {
     throw new AccountError(
@@ -137,7 +137,7 @@ function checkLogin(login: string): string {
   return l;
 }
 
-function checkName(name: string): string {
+export function checkName(name: string): string {
   const n = name.trim();
   if (n === '' || n.length > 100) {
     throw new AccountError(

@@ -85,6 +85,15 @@ export async function importPlaylists(
   const result: ImportResult = { imported: [], owned: [] };
   for (const name of names) {
     const path = join(playlistsDir, name);
+    // An owned channel's file is not read further: it may be stale or invalid by now.
+    const channel = await readFile(path, 'utf8').then(
+      (text) => (JSON.parse(text) as { channel?: unknown }).channel,
+      () => undefined,
+    );
+    if (typeof channel === 'string' && channels.exists(channel)) {
+      result.owned.push(channel);
+      continue;
+    }
     const source = await readSourcePlaylist(path);
     if (channels.exists(source.channel)) {
       result.owned.push(source.channel);
