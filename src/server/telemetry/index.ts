@@ -76,6 +76,9 @@ export function serveTelemetry(options: ServeTelemetryOptions): ServeTelemetry {
   const db = openDatabase(options.dataDir);
   const isBox = options.upstream !== undefined;
   const store = new TelemetryStore(db, target !== undefined);
+  // The box's trusted time (never before the latest signed manifest): a box without a
+  // battery-backed clock that boots in 1970 neither misdates records nor misleads screens.
+  const now = () => options.channels.clock.now().now;
   const everyS = Number(process.env.CCSP_FORWARD_EVERY_S);
   const forwarder = target
     ? new Forwarder({
@@ -83,6 +86,7 @@ export function serveTelemetry(options: ServeTelemetryOptions): ServeTelemetry {
         upstream: target,
         box: options.box ?? boxId(),
         log: options.log,
+        now,
         ...(everyS > 0 ? { everyMs: everyS * 1000 } : {}),
       })
     : undefined;
@@ -91,8 +95,8 @@ export function serveTelemetry(options: ServeTelemetryOptions): ServeTelemetry {
     store,
     forwarder,
     routes: [
-      telemetryRoutes({ store, power: options.power, display: options.display, acceptForward: !isBox }),
-      telemetryEditorRoutes({ store, channels: options.channels, publicDir: options.publicDir }),
+      telemetryRoutes({ store, power: options.power, display: options.display, acceptForward: !isBox, now }),
+      telemetryEditorRoutes({ store, channels: options.channels, publicDir: options.publicDir, now }),
     ],
     start: () => forwarder?.start(),
     async stop() {
