@@ -334,6 +334,27 @@ describe('workflow', () => {
     expect(draftRow()).toMatchObject({ state: 'submitted', author: 'kossi' });
   });
 
+  it('two validateurs approving at once: one publishes, the other gets a conflict', async () => {
+    const revision = await submitted();
+    const answers = await Promise.all(
+      [validateur, validateur2].map((c) =>
+        server.fetchAs(c, 'POST', `channels/${CHANNEL}/approve`, { revision }),
+      ),
+    );
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(server.db.prepare('SELECT version FROM versions WHERE channel = ?').all(CHANNEL)).toEqual([
+      { version: 1 },
+    ]);
+  });
+
+  it('a missing or malformed revision is invalid, not a conflict', async () => {
+    for (const revision of [undefined, '1', -1, 1.5]) {
+      const res = await server.fetchAs(redacteur, 'PUT', `channels/${CHANNEL}/draft`, { playlist, revision });
+      expect(res.status).toBe(422);
+      expect((await errorOf(res)).problems).toEqual([{ pointer: '/revision', message: expect.any(String) }]);
+    }
+  });
+
   it('approving a draft that is not submitted, or with a stale revision, is a conflict', async () => {
     const res = await save(redacteur, playlist);
     const { draft } = await json<DraftBody>(res);

@@ -251,6 +251,18 @@ export function checkPlaylist(
   return { ok: true, playlist, problems: [], warnings };
 }
 
+/** A revision is a whole number (0: no draft); anything else is a malformed request, not a conflict. */
+function checkRevision(revision: unknown): void {
+  if (typeof revision !== 'number' || !Number.isSafeInteger(revision) || revision < 0) {
+    throw new EditorError(422, 'invalid', 'Requête incomplète : le numéro de révision manque.', [
+      {
+        pointer: '/revision',
+        message: 'doit être un nombre entier (0 quand la chaîne n’a pas de brouillon)',
+      },
+    ]);
+  }
+}
+
 /** 422 `invalid` with the problems. */
 function invalid(problems: ApiProblem[]): EditorError {
   return new EditorError(
@@ -459,6 +471,7 @@ export class ChannelService {
   saveDraft(user: User, id: string, playlist: unknown, revision: unknown): Draft {
     const row = this.channelRow(id);
     const draft = this.draftRow(id);
+    checkRevision(revision);
     if (revision !== (draft?.revision ?? 0)) throw staleRevision();
     const checked = checkPlaylist(playlist, id, this.libraryDir, this.now());
     if (!checked.ok) throw invalid(checked.problems);
@@ -510,6 +523,7 @@ export class ChannelService {
 
   submit(user: User, id: string, revision: unknown, comment?: unknown): Draft {
     const draft = this.requireDraft(id);
+    checkRevision(revision);
     if (revision !== draft.revision) throw staleRevision();
     if (draft.state === 'submitted') throw conflict('Ce brouillon est déjà soumis à validation.');
     const note = this.comment(comment, false);
@@ -564,6 +578,7 @@ export class ChannelService {
         'Vous avez rédigé ce brouillon : un autre validateur doit l’approuver.',
       );
     }
+    checkRevision(revision);
     if (revision !== draft.revision) throw staleRevision();
     if (this.approving.has(id)) throw conflict('Ce brouillon est déjà en cours de publication.');
     this.approving.add(id);
@@ -758,6 +773,7 @@ export class ChannelService {
     const row = this.channelRow(id);
     const { playlist } = this.version(id, version);
     const draft = this.draftRow(id);
+    if (revision !== undefined) checkRevision(revision);
     if (revision !== undefined && revision !== (draft?.revision ?? 0)) throw staleRevision();
     const now = this.now();
     const next = row.revision + 1;
