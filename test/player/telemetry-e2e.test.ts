@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PowerState } from '../../src/core/index.ts';
 import type { PlayRecord } from '../../src/core/telemetry/index.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { openDataDir, publishDirectory, type DataDir } from '../../src/server/data-dir.ts';
@@ -33,6 +34,8 @@ let port = 0;
 let base: string;
 let stopServer: (() => Promise<void>) | undefined;
 let browser: Browser;
+/** The centre's power state the server tells the screens. */
+let power: PowerState = 'ok';
 let page: Page;
 
 async function startServer(): Promise<void> {
@@ -42,7 +45,7 @@ async function startServer(): Promise<void> {
     publicDir: data.publicDir,
     distDir,
     defaultChannel: channel,
-    routes: [telemetryRoutes({ store })],
+    routes: [telemetryRoutes({ store, power: { read: async () => power } })],
   });
   base = await app.listen({ host: '127.0.0.1', port });
   port = Number(new URL(base).port);
@@ -248,6 +251,10 @@ describe('telemetry from a screen to the server', () => {
     expect(counted).toEqual(missing);
     const total = db.plays.length + db.counts.reduce((n, c) => n + c.plays, 0);
     expect(total).toBe(plays.length);
+
+    // The answer's power state is applied by the player.
+    power = 'eco';
+    await page.waitForSelector('ccsp-player[data-power="eco"]', { timeout: 10_000 });
 
     // A player taken off the page stops sending.
     const posts: string[] = [];
