@@ -200,6 +200,20 @@ describe('drafts', () => {
     expect(auditActions()).toEqual(['channel-create']);
   });
 
+  it('a library file of the wrong kind for its field is refused', async () => {
+    const video = playlist.items.find((i) => i.kind === 'video')!;
+    const mp4 = video.kind === 'video' ? video.file! : '';
+    const items = playlist.items.map((it, i) => (i === 0 ? { ...it, image: mp4 } : it));
+    const res = await save(redacteur, { ...playlist, items } as SourcePlaylist);
+    expect(res.status).toBe(422);
+    expect((await errorOf(res)).problems).toEqual([
+      {
+        pointer: '/items/0/image',
+        message: 'doit être une image (SVG, WebP, PNG ou JPEG) de la médiathèque',
+      },
+    ]);
+  });
+
   it('a media file missing from the library is refused', async () => {
     const name = `${'0'.repeat(64)}.svg`;
     const items = playlist.items.map((it, i) => (i === 0 ? { ...it, image: name } : it));

@@ -26,8 +26,12 @@ import {
 import { createHash, randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import {
+  CAPTION_TYPES,
   DEFAULT_TIMEZONE,
+  IMAGE_TYPES,
+  TYPES_BY_EXTENSION,
   VALIDATION_MESSAGES,
+  VIDEO_TYPES,
   lintSchedule,
   mediaFileName,
   validateManifest,
@@ -164,6 +168,22 @@ const staleRevision = () =>
     'Quelqu’un d’autre a modifié ce brouillon entre-temps. Rechargez-le pour voir ses changements, puis refaites les vôtres.',
   );
 
+type FileKind = 'image' | 'video' | 'captions';
+const KIND_TYPES = { image: IMAGE_TYPES, video: VIDEO_TYPES, captions: CAPTION_TYPES };
+const KIND_MESSAGES: Record<FileKind, string> = {
+  image: 'doit être une image (SVG, WebP, PNG ou JPEG) de la médiathèque',
+  video: 'doit être une vidéo (MP4 ou WebM) de la médiathèque',
+  captions: 'doit être un fichier de sous-titres WebVTT (.vtt) de la médiathèque',
+};
+
+/** What a media field holds, from its pointer (publish.ts's sourceMediaPaths names them). */
+function expectedKind(pointer: string): FileKind | undefined {
+  if (/\/(image|poster)$/.test(pointer)) return 'image';
+  if (/\/captions\/\d+\/file$/.test(pointer)) return 'captions';
+  if (/^\/items\/\d+\/file$/.test(pointer)) return 'video';
+  return undefined;
+}
+
 /** Says what to do, not only what is wrong (core's text is shorter, for the CLI's line). */
 const ANNOUNCEMENT_UNTIL =
   'une annonce doit avoir une date de fin (« until ») : indiquez le dernier jour où elle doit passer, car une annonce officielle périmée induit le public en erreur';
@@ -218,6 +238,12 @@ export function checkPlaylist(
       });
       continue;
     }
+    const expected = expectedKind(pointer);
+    const type = TYPES_BY_EXTENSION[path.slice(path.lastIndexOf('.') + 1)];
+    if (!isHls && expected && !(KIND_TYPES[expected] as readonly string[]).includes(type ?? '')) {
+      problems.push({ pointer, message: KIND_MESSAGES[expected] });
+      continue;
+    }
     const exists = (() => {
       try {
         return statSync(join(libraryDir, ...path.split('/'))).isFile();
@@ -269,8 +295,8 @@ function invalid(problems: ApiProblem[]): EditorError {
     422,
     'invalid',
     problems.length === 1
-      ? 'Le contenu a un problème : corrigez-le avant d’enregistrer.'
-      : `Le contenu a ${problems.length} problèmes : corrigez-les avant d’enregistrer.`,
+      ? 'Le contenu a un problème : corrigez-le, puis réessayez.'
+      : `Le contenu a ${problems.length} problèmes : corrigez-les, puis réessayez.`,
     problems,
   );
 }
