@@ -198,4 +198,14 @@ describe('POST /api/telemetry/v1/heartbeat', () => {
     expect(countRows(db, 'plays')).toBe(2);
     db.close();
   });
+
+  it('takes a trusted clock’s fractional milliseconds', () => {
+    const db = openDatabase(':memory:');
+    const store = new TelemetryStore(db);
+    const c = check(HeartbeatSchema, heartbeat());
+    if (!c.ok) throw new Error('invalid');
+    store.ingestHeartbeat(c.value, 1795853369475.25, 60);
+    expect(store.players()[0]!.lastSeen).toBe(1795853369475);
+    db.close();
+  });
 });

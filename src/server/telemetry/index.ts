@@ -78,7 +78,7 @@ export function serveTelemetry(options: ServeTelemetryOptions): ServeTelemetry {
   const store = new TelemetryStore(db, target !== undefined);
   // The box's trusted time (never before the latest signed manifest): a box without a
   // battery-backed clock that boots in 1970 neither misdates records nor misleads screens.
-  const now = () => options.channels.clock.now().now;
+  const now = () => Math.floor(options.channels.clock.now().now);
   const everyS = Number(process.env.CCSP_FORWARD_EVERY_S);
   const forwarder = target
     ? new Forwarder({

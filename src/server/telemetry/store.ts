@@ -309,6 +309,8 @@ export class TelemetryStore {
 
   /** Stores one heartbeat and its plays in one transaction. */
   ingestHeartbeat(hb: Heartbeat, receivedAt: number, intervalS: number): IngestResult {
+    // Whole milliseconds: a trusted clock runs on performance.now(), and the columns are STRICT integers.
+    receivedAt = Math.floor(receivedAt);
     const result = this.db.transaction((): IngestResult => {
       const registered = this.upsertPlayer(hb.player, statusOf(hb), receivedAt, intervalS, null);
       let records = 0;
@@ -325,6 +327,7 @@ export class TelemetryStore {
 
   /** Stores a box's forward batch in one transaction (at the publisher). */
   ingestForward(batch: ForwardBatch, receivedAt: number): { records: number; counts: number } {
+    receivedAt = Math.floor(receivedAt);
     const result = this.db.transaction(() => {
       this.q.box.run(batch.box, receivedAt, batch.everyS);
       for (const hb of batch.heartbeats) {
