@@ -16,7 +16,7 @@ import { FileStore } from './file-store.ts';
 import { startMirror, type MirrorHandle } from './mirror.ts';
 import { readTokens } from './sign-tokens.ts';
 import { serveTelemetry } from './telemetry/index.ts';
-import { startPublisher, type Publisher } from './editor/publisher.ts';
+import { editorChannels, startPublisher, type Publisher } from './editor/publisher.ts';
 
 export interface ServeOptions {
   playlistsDir: string;
@@ -125,6 +125,13 @@ export async function serve(options: ServeOptions): Promise<void> {
     channels = editor.channels;
     fingerprint = data.root.fingerprint;
   } else {
+    // Signing playlists/ over what the editor approved would undo its work.
+    const owned = editorChannels(dataDir);
+    if (owned.length > 0) {
+      throw new UserError(
+        `the editor manages the channels of ${dataDir} (${owned.join(', ')}); run "ccsp-signage serve --publisher"`,
+      );
+    }
     const data = await openDataDir(dataDir);
     if (data.created)
       console.log(`created a development key pair and trust root in ${dataDir} (keep keys/ private)`);

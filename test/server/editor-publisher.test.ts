@@ -121,5 +121,15 @@ describe('serve --publisher', () => {
     expect(verified.status).toBe('accepted');
     await stopServe(second.child);
     serve = undefined;
+
+    // Plain `serve` on this folder would sign playlists/ over the editor's work: refused.
+    const plain = await cli(['serve', '--playlists', join(REPO, 'playlists')], {
+      cwd: tmp,
+      env: { CCSP_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' },
+    });
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toBe(
+      `ccsp-signage serve: the editor manages the channels of ${dataDir} (${CHANNEL}); run "ccsp-signage serve --publisher"\n`,
+    );
   }, 120_000);
 });

@@ -2,10 +2,12 @@
  * What `serve --publisher` adds: the editor's database, media library and routes,
  * and the channels of playlists/ imported once (import.ts).
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import type { DataDir } from '../data-dir.ts';
-import { openDatabase } from '../db.ts';
+import { DB_FILE, openDatabase } from '../db.ts';
 import { UserError } from '../errors.ts';
 import { Accounts } from './accounts.ts';
 import { ChannelService } from './channels.ts';
@@ -19,6 +21,20 @@ export interface Publisher {
   routes: ((app: FastifyInstance) => void)[];
   hasAdmin(): boolean;
   close(): void;
+}
+
+/** The channels the editor owns in a data folder, without creating its database. */
+export function editorChannels(dataDir: string): string[] {
+  const file = join(dataDir, DB_FILE);
+  if (!existsSync(file)) return [];
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'channels'").get();
+    if (!table) return [];
+    return (db.prepare('SELECT id FROM channels ORDER BY id').all() as { id: string }[]).map((r) => r.id);
+  } finally {
+    db.close();
+  }
 }
 
 /** How often the running server looks for manifests about to expire. */
