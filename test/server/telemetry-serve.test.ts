@@ -8,7 +8,7 @@ import { freePort, startServe, stopServe, type ServeProcess } from './serve-proc
 import { heartbeat, post, record } from './telemetry-helpers.ts';
 
 // `ccsp-signage serve` wires telemetry in both modes: a heartbeat sent to a centre's
-// box (serve --upstream) is kept there and arrives at the publisher.
+// box (serve --upstream) is kept there and arrives at the publisher (serve --publisher).
 
 describe('serve: heartbeats on the box, forwarded to the publisher', () => {
   let publisher: ServeProcess;
@@ -28,7 +28,7 @@ describe('serve: heartbeats on the box, forwarded to the publisher', () => {
     publisherData = join(cwd, 'publisher');
     boxData = join(cwd, 'box');
     publisher = await startServe({
-      args: ['--playlists', join(REPO, 'playlists')],
+      args: ['--publisher', '--playlists', join(REPO, 'playlists')],
       env: { PORT: String(p1), CCSP_DATA_DIR: publisherData },
       cwd,
     });
@@ -84,8 +84,12 @@ describe('serve: heartbeats on the box, forwarded to the publisher', () => {
     expect((await post(`${up}/api/telemetry/v1/forward`, '{}')).status).toBe(400);
   });
 
-  it('the fleet view answers 404 where the editor is off', async () => {
-    const res = await fetch(`${down}/api/editor/fleet`);
-    expect(res.status).toBe(404);
+  it('the fleet view needs a session on the publisher, and is a 404 where the editor is off', async () => {
+    expect((await fetch(`${up}/api/editor/fleet`)).status).toBe(401);
+    expect(
+      (await fetch(`${up}/api/telemetry/v1/report?channel=ccsp-lokossa&from=2026-12-01&to=2026-12-01`))
+        .status,
+    ).toBe(401);
+    expect((await fetch(`${down}/api/editor/fleet`)).status).toBe(404);
   });
 });
