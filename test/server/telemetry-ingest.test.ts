@@ -83,6 +83,15 @@ describe('POST /api/telemetry/v1/heartbeat', () => {
     expect(countRows(server.db, 'heartbeats')).toBe(1);
   });
 
+  it('takes a real screen’s cache figures: a storage quota of several terabytes', async () => {
+    const res = await post(url, heartbeat({ cache: { usedBytes: 3_500_000_000, quotaBytes: 2 ** 42 } }));
+    expect(res.status).toBe(200);
+    expect(server.store.players()[0]!.status.cache).toEqual({
+      usedBytes: 3_500_000_000,
+      quotaBytes: 2 ** 42,
+    });
+  });
+
   it('a retried batch is stored once', async () => {
     const hb = heartbeat({ plays: { batch: 'b-2', records: [record(1), record(2)], counts: [] } });
     for (let i = 0; i < 3; i++) expect((await post(url, hb)).status).toBe(200);

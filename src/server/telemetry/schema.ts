@@ -22,6 +22,8 @@ const ItemId = v.pipe(v.string(), v.minLength(1), v.maxLength(120));
 const Instant = v.pipe(v.string(), v.isoTimestamp('an ISO 8601 timestamp such as 2026-12-01T09:00:00.000Z'));
 const Seconds = v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(1e9));
 const Count = v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(1e9));
+/** A browser's storage quota can be a large share of the disk: terabytes are plausible. */
+const Bytes = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 const Version = v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(0xffffffff));
 const Text = (max: number) => v.pipe(v.string(), v.maxLength(max));
 
@@ -60,7 +62,7 @@ const statusEntries = {
   manifest: v.nullish(v.object({ version: Version, ageS: v.nullish(Seconds) })),
   item: v.nullish(ItemId),
   clockSkewS: v.nullish(v.pipe(v.number(), v.finite())),
-  cache: v.nullish(v.object({ usedBytes: v.nullish(Seconds), quotaBytes: v.nullish(Seconds) })),
+  cache: v.nullish(v.object({ usedBytes: v.nullish(Bytes), quotaBytes: v.nullish(Bytes) })),
   painting: v.nullish(
     v.object({
       ok: v.boolean(),
