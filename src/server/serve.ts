@@ -59,7 +59,7 @@ async function ensurePlayerBuilt(distDir: string): Promise<void> {
   );
   const sources = await newestMtime([
     'index.html',
-    'editor/index.html',
+    'editor',
     'vite.config.ts',
     'src/core',
     'src/player',
