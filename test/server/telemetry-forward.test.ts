@@ -171,6 +171,53 @@ describe('store and forward: box → publisher', () => {
   });
 });
 
+describe('forward tokens (CCSP_FORWARD_TOKENS on the publisher, CCSP_FORWARD_TOKEN on a box)', () => {
+  let tmp: Awaited<ReturnType<typeof tempDir>>;
+  let box: TelemetryServer;
+  let publisher: TelemetryServer;
+  beforeEach(async () => {
+    tmp = await tempDir();
+    box = await startTelemetryServer(`${tmp.dir}/box`, { outbox: true, acceptForward: false });
+    publisher = await startTelemetryServer(`${tmp.dir}/publisher`, {
+      forwardTokens: ['token-of-lokossa', 'token-of-abomey'],
+    });
+    await post(
+      `${box.url}/api/telemetry/v1/heartbeat`,
+      heartbeat({ plays: { batch: 'b-1', records: [record(1), record(2)], counts: [] } }),
+    );
+  });
+  afterEach(async () => {
+    await box.close();
+    await publisher.close();
+    await tmp.remove();
+  });
+
+  const forwarder = (token: string | undefined) =>
+    new Forwarder({ store: box.store, upstream: new URL(publisher.url), box: 'box-lokossa', token });
+
+  it('refuses a batch without a token or with a wrong one (401, nothing stored, the outbox kept)', async () => {
+    for (const token of [undefined, 'token-of-lokossaX', 'token-of']) {
+      expect(await forwarder(token).forwardOnce()).toBe(false);
+      expect(countRows(publisher.db, 'plays')).toBe(0);
+      expect(box.store.outboxSize()).toBe(2);
+    }
+    const res = await fetch(`${publisher.url}/api/telemetry/v1/forward`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer nope' },
+      body: '{}',
+    });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('bad-token');
+  });
+
+  it('accepts a batch with one of the tokens', async () => {
+    expect(await forwarder('token-of-abomey').forwardOnce()).toBe(true);
+    expect(countRows(publisher.db, 'plays')).toBe(2);
+    expect(box.store.outboxSize()).toBe(0);
+  });
+});
+
 describe('forwardTarget', () => {
   const upstream = new URL('http://mirror.example/');
   it('is the mirror’s upstream, CCSP_FORWARD_URL, or nothing', () => {

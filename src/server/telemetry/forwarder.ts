@@ -38,8 +38,10 @@ export interface ForwarderOptions {
   upstream: URL;
   /** This box's name at the publisher. */
   box: string;
-  /** Defaults to httpSender(upstream). */
+  /** Defaults to httpSender(upstream, token). */
   send?: ForwardSender;
+  /** This box's token at the publisher (CCSP_FORWARD_TOKEN), sent as a Bearer token. */
+  token?: string | undefined;
   now?: () => number;
   random?: () => number;
   /** Least time between two batches while there is something to send. */
@@ -62,7 +64,7 @@ export const DEFAULT_FORWARD_ITEMS = 2000;
 const MAX_SLEEP_MS = 60_000;
 
 /** A lean POST on node:http(s): one connection per batch, no headers beyond the needed ones. */
-export function httpSender(upstream: URL, timeoutMs = 60_000): ForwardSender {
+export function httpSender(upstream: URL, timeoutMs = 60_000, token?: string): ForwardSender {
   const target = new URL(
     FORWARD_PATH.slice(1),
     upstream.href.endsWith('/') ? upstream.href : `${upstream.href}/`,
@@ -80,6 +82,7 @@ export function httpSender(upstream: URL, timeoutMs = 60_000): ForwardSender {
             'content-type': 'application/json',
             'content-encoding': 'gzip',
             'content-length': gzipped.length,
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
           },
         },
         (res) => {
@@ -153,7 +156,7 @@ export class Forwarder {
 
   constructor(private readonly options: ForwarderOptions) {
     this.now = options.now ?? Date.now;
-    this.send = options.send ?? httpSender(options.upstream);
+    this.send = options.send ?? httpSender(options.upstream, undefined, options.token);
     this.everyMs = options.everyMs ?? DEFAULT_FORWARD_EVERY_MS;
     this.keepaliveMs = options.keepaliveMs ?? DEFAULT_KEEPALIVE_MS;
     this.changeDelayMs = Math.min(options.changeDelayMs ?? DEFAULT_CHANGE_DELAY_MS, this.everyMs);

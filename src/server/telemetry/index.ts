@@ -71,6 +71,14 @@ export function forwardTarget(
   }
 }
 
+/** The tokens a publisher accepts from boxes: CCSP_FORWARD_TOKENS, comma-separated. */
+export function forwardTokensOf(env: NodeJS.ProcessEnv): string[] {
+  return (env.CCSP_FORWARD_TOKENS ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+}
+
 export function serveTelemetry(options: ServeTelemetryOptions): ServeTelemetry {
   const target = forwardTarget(options.upstream);
   const db = openDatabase(options.dataDir);
@@ -80,11 +88,17 @@ export function serveTelemetry(options: ServeTelemetryOptions): ServeTelemetry {
   // battery-backed clock that boots in 1970 neither misdates records nor misleads screens.
   const now = () => Math.floor(options.channels.clock.now().now);
   const everyS = Number(process.env.CCSP_FORWARD_EVERY_S);
+  const forwardTokens = forwardTokensOf(process.env);
+  if (!isBox && forwardTokens.length === 0)
+    (options.log ?? console.warn)(
+      'telemetry: CCSP_FORWARD_TOKENS is not set, so any box may forward telemetry here; set it to the boxes’ tokens (comma-separated)',
+    );
   const forwarder = target
     ? new Forwarder({
         store,
         upstream: target,
         box: options.box ?? boxId(),
+        token: process.env.CCSP_FORWARD_TOKEN?.trim() || undefined,
         log: options.log,
         now,
         ...(everyS > 0 ? { everyMs: everyS * 1000 } : {}),
@@ -95,7 +109,14 @@ export function serveTelemetry(options: ServeTelemetryOptions): ServeTelemetry {
     store,
     forwarder,
     routes: [
-      telemetryRoutes({ store, power: options.power, display: options.display, acceptForward: !isBox, now }),
+      telemetryRoutes({
+        store,
+        power: options.power,
+        display: options.display,
+        acceptForward: !isBox,
+        forwardTokens,
+        now,
+      }),
       telemetryEditorRoutes({ store, channels: options.channels, publicDir: options.publicDir, now }),
     ],
     start: () => forwarder?.start(),

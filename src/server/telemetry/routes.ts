@@ -7,6 +7,7 @@
  * named error and nothing of it is stored. The answer (with its `ack`) is sent only
  * after the commit, so an acknowledged record is on disk.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
@@ -36,8 +37,15 @@ export interface TelemetryRouteOptions {
   intervalS?: number;
   /** Accept boxes' forward batches (the publisher). */
   acceptForward?: boolean;
+  /**
+   * The boxes' tokens (CCSP_FORWARD_TOKENS): a forward batch must carry one as
+   * `Authorization: Bearer <token>`. Empty: any box is accepted (a warning at start).
+   */
+  forwardTokens?: readonly string[];
   now?: () => number;
 }
+
+const digest = (token: string) => createHash('sha256').update(token).digest();
 
 /** Errors are `{error: {code, message, problems?}}` (English: players and boxes log them). */
 function fail(reply: FastifyReply, status: number, code: string, message: string, problems?: BodyProblem[]) {
@@ -109,7 +117,25 @@ export function telemetryRoutes(options: TelemetryRouteOptions): (app: FastifyIn
       });
 
       if (!options.acceptForward) return;
+      const tokens = (options.forwardTokens ?? []).map(digest);
       scope.post(FORWARD_PATH, { bodyLimit: FORWARD_MAX_BYTES }, async (request, reply) => {
+        if (tokens.length > 0) {
+          const m = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+          const given = m ? digest(m[1]!) : undefined;
+          // Compared as digests in constant time: the answer's timing tells nothing of a token.
+          if (!given || !tokens.some((t) => timingSafeEqual(t, given)))
+            return reply
+              .code(401)
+              .header('www-authenticate', 'Bearer realm="ccsp-telemetry"')
+              .header('cache-control', 'no-store')
+              .send({
+                error: {
+                  code: given ? 'bad-token' : 'no-token',
+                  message:
+                    'a forward batch needs Authorization: Bearer <the box token in CCSP_FORWARD_TOKEN>',
+                },
+              });
+        }
         let bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
         const encoding = (request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
         if (encoding === 'gzip') {
