@@ -12,6 +12,7 @@ export interface LooseItem {
   kind?: Kind;
   lang?: string;
   priority?: 'normal' | 'urgent';
+  essential?: boolean;
   title?: string;
   body?: string;
   duration?: number;

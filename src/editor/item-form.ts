@@ -371,6 +371,15 @@ export function itemForm(ctx: FormContext, index: number) {
       ],
       store: (v) => (v === 'normal' ? undefined : v),
     })}
+    ${radioGroup(c, `${at}/essential`, item.essential === true ? 'yes' : 'no', {
+      legend: 'Essentiel quand l’énergie manque',
+      hint: 'Quand les batteries solaires sont presque vides, l’écran ne montre que les annonces urgentes et les éléments essentiels (les horaires d’ouverture, par exemple).',
+      options: [
+        { value: 'no', label: 'Non' },
+        { value: 'yes', label: 'Oui, toujours montrer' },
+      ],
+      store: (v) => (v === 'yes' ? true : undefined),
+    })}
     ${scheduleForm(c, at, item)} ${translationsForm(c, at, item)}
     <details ?open=${(ctx.problems.get(`${at}/id`)?.length ?? 0) > 0}>
       <summary>Identifiant technique</summary>

@@ -132,6 +132,9 @@ describe('<ccsp-editor-channel>', () => {
     byId<HTMLInputElement>(el, `f${at}/priority`)!
       .querySelector<HTMLInputElement>('input[value=urgent]')!
       .click();
+    byId<HTMLInputElement>(el, `f${at}/essential`)!
+      .querySelector<HTMLInputElement>('input[value=yes]')!
+      .click();
     await el.updateComplete;
     await type(el, `f${at}/schedule/every`, '20');
     await click(el, 'Ajouter une traduction');
@@ -158,6 +161,7 @@ describe('<ccsp-editor-channel>', () => {
       duration: 12,
       link: 'https://service-public.bj',
       priority: 'urgent',
+      essential: true,
       schedule: {
         from: '2026-12-01',
         until: '2026-12-31T18:00',
