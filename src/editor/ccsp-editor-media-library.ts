@@ -21,6 +21,7 @@ import {
   type MediaEntry,
   type MediaKind,
 } from './media-client.ts';
+import { withUploaded } from './with-uploaded.ts';
 
 interface Upload {
   id: number;
@@ -179,7 +180,7 @@ export class CcspEditorMediaLibrary extends LitElement {
       try {
         const entry = await send((fraction) => this.setUpload(id, { fraction }), abort.signal);
         addToSharedMediaList(entry);
-        this.media = [entry, ...(this.media ?? []).filter((m) => m.name !== entry.name)];
+        this.media = withUploaded(this.media ?? [], entry);
         this.setUpload(id, { status: 'done', fraction: 1, message: 'ajouté à la médiathèque.' });
         this.announce = `« ${label} » est ajouté à la médiathèque.`;
       } catch (e) {

@@ -17,6 +17,7 @@ import {
   type MediaEntry,
   type MediaKind,
 } from './media-client.ts';
+import { withUploaded } from './with-uploaded.ts';
 
 /** `change` with the chosen library name. */
 export type MediaPickerChangeEvent = CustomEvent<{ name: string }>;
@@ -222,7 +223,7 @@ export class CcspEditorMediaPicker extends LitElement {
           : await uploadFile(files[0]!, onProgress, abort.signal);
       if (this.uploading !== abort) return;
       addToSharedMediaList(entry);
-      this.media = [entry, ...(this.media ?? []).filter((m) => m.name !== entry.name)];
+      this.media = withUploaded(this.media ?? [], entry);
       this.announce = `« ${label} » est téléversé et choisi.`;
       this.choose(entry.name);
     } catch (error) {

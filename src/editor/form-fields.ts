@@ -8,9 +8,11 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
+import { WEEKDAYS } from '../core/index.ts';
 import type { PlaylistDraft } from './api-types.ts';
 import type { ShownProblem } from './problems.ts';
-import { LANGUAGES } from './labels.ts';
+import { DAY_LABELS, LANGUAGES } from './labels.ts';
+import { toggleDay, type Weekday } from './toggle-day.ts';
 import './ccsp-editor-media-picker.ts';
 
 export interface FormContext {
@@ -219,6 +221,22 @@ export function radioGroup(
     </div>
     ${messagesAt(ctx, pointer)}
   </fieldset>`;
+}
+
+/** A checkbox for each weekday; `change` gets the days ticked after the click, in the week's order. */
+export function weekdayChoices(days: readonly string[], change: (days: Weekday[]) => void) {
+  return html`<div class="choices">
+    ${WEEKDAYS.map(
+      (d) =>
+        html`<label
+          ><input
+            type="checkbox"
+            .checked=${live(days.includes(d))}
+            @change=${(e: Event) => change(toggleDay(days, d, (e.target as HTMLInputElement).checked))}
+          />${DAY_LABELS[d]}</label
+        >`,
+    )}
+  </div>`;
 }
 
 /** A day, optionally with a time: `2026-12-12` or `2026-12-12T12:00`. */

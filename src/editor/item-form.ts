@@ -6,7 +6,6 @@
 import { html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import { WEEKDAYS } from '../core/index.ts';
 import type { LooseItem, LooseSchedule, LooseTranslation } from './draft-edit.ts';
 import {
   dateTimeField,
@@ -20,9 +19,10 @@ import {
   radioGroup,
   textField,
   timeField,
+  weekdayChoices,
   type FormContext,
 } from './form-fields.ts';
-import { DAY_LABELS, KIND_LABELS, LANGUAGES, languageLabel } from './labels.ts';
+import { KIND_LABELS, LANGUAGES, languageLabel } from './labels.ts';
 
 function scheduleForm(ctx: FormContext, at: string, item: LooseItem) {
   const s = `${at}/schedule`;
@@ -30,11 +30,9 @@ function scheduleForm(ctx: FormContext, at: string, item: LooseItem) {
   const isAnnouncement = item.kind === 'announcement';
   const days = schedule.days ?? [];
   const times = schedule.times ?? [];
-  const toggleDay = (day: string, on: boolean) => {
-    const next = WEEKDAYS.filter((d) => (d === day ? on : days.includes(d)));
-    // No day ticked, or all of them: every day, which the schedule says by leaving `days` out.
+  // No day ticked, or all of them: every day, which the schedule says by leaving `days` out.
+  const setDays = (next: readonly string[]) =>
     ctx.set(`${s}/days`, next.length === 0 || next.length === 7 ? undefined : next);
-  };
   return html`<fieldset
     id=${fieldId(s)}
     tabindex="-1"
@@ -62,19 +60,7 @@ function scheduleForm(ctx: FormContext, at: string, item: LooseItem) {
     >
       <legend>Jours de la semaine</legend>
       <span class="hint" id=${`h${s}/days`}>Aucun jour coché : tous les jours.</span>
-      <div class="choices">
-        ${WEEKDAYS.map(
-          (d) =>
-            html`<label
-              ><input
-                type="checkbox"
-                .checked=${live(days.includes(d))}
-                @change=${(e: Event) => toggleDay(d, (e.target as HTMLInputElement).checked)}
-              />${DAY_LABELS[d]}</label
-            >`,
-        )}
-      </div>
-      ${messagesAt(ctx, `${s}/days`)}
+      ${weekdayChoices(days, setDays)} ${messagesAt(ctx, `${s}/days`)}
     </fieldset>
     <fieldset
       id=${fieldId(`${s}/times`)}

@@ -4,6 +4,7 @@
  * upload progress), and what kind of file each entry is.
  */
 import { api, ApiError, readAnswer } from './api.ts';
+import { withUploaded } from './with-uploaded.ts';
 
 export interface MediaUse {
   channel: string;
@@ -204,7 +205,7 @@ export function sharedMediaList(force = false): Promise<MediaEntry[]> {
 /** After an upload: the next list includes the new file. */
 export function addToSharedMediaList(entry: MediaEntry): void {
   if (!shared) return;
-  const list = shared.list.then((l) => [entry, ...l.filter((e) => e.name !== entry.name)]);
+  const list = shared.list.then((l) => withUploaded(l, entry));
   shared = { at: shared.at, list };
 }
 

@@ -6,7 +6,7 @@
 import { html } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
-import { DEPARTMENTS, WEEKDAYS } from '../core/index.ts';
+import { DEPARTMENTS } from '../core/index.ts';
 import {
   describedBy,
   fieldId,
@@ -16,9 +16,9 @@ import {
   selectField,
   textField,
   timeField,
+  weekdayChoices,
   type FormContext,
 } from './form-fields.ts';
-import { DAY_LABELS } from './labels.ts';
 
 interface Hours {
   days?: string[];
@@ -45,25 +45,7 @@ function hoursForm(ctx: FormContext) {
           aria-describedby=${ifDefined(describedBy(ctx, `${at}/days`, false))}
         >
           <legend>Jours</legend>
-          <div class="choices">
-            ${WEEKDAYS.map(
-              (d) =>
-                html`<label
-                  ><input
-                    type="checkbox"
-                    .checked=${live(days.includes(d))}
-                    @change=${(e: Event) => {
-                      const on = (e.target as HTMLInputElement).checked;
-                      ctx.set(
-                        `${at}/days`,
-                        WEEKDAYS.filter((x) => (x === d ? on : days.includes(x))),
-                      );
-                    }}
-                  />${DAY_LABELS[d]}</label
-                >`,
-            )}
-          </div>
-          ${messagesAt(ctx, `${at}/days`)}
+          ${weekdayChoices(days, (next) => ctx.set(`${at}/days`, next))} ${messagesAt(ctx, `${at}/days`)}
         </fieldset>
         <div class="actions">
           ${timeField(ctx, `${at}/open`, h.open, 'Ouvre à')}
