@@ -1,9 +1,10 @@
 import { css } from 'lit';
 
 /**
- * Shared by the editor's components: readable on a cheap laptop in a bright
- * office, large targets, a focus ring that is always visible (WCAG 2.2 AA:
- * text contrast ≥ 4.5:1, focus indicator ≥ 3:1).
+ * Shared by the preview, media and fleet components: readable on a cheap laptop
+ * in a bright office, large targets, a focus ring that is always visible (WCAG
+ * 2.2 AA: text contrast ≥ 4.5:1, focus indicator ≥ 3:1). Same palette, buttons and
+ * focus ring as the pages' styles.ts, so that a picker inside a form looks like it.
  */
 export const editorStyles = css`
   :host {
@@ -11,12 +12,12 @@ export const editorStyles = css`
     --ed-muted: #4a524d;
     --ed-bg: #ffffff;
     --ed-page: #f6f7f5;
-    --ed-line: #c9cfcb;
-    --ed-accent: #0a5c3a;
-    --ed-focus: #0b57d0;
-    --ed-danger: #a4161a;
-    --ed-danger-bg: #fde8e8;
-    --ed-warn-bg: #fff4cc;
+    --ed-line: #c9cec9;
+    --ed-accent: #00633a;
+    --ed-focus: #0b3d91;
+    --ed-danger: #b00020;
+    --ed-danger-bg: #fdecee;
+    --ed-warn-bg: #fff6d6;
     --ed-ok: #1e6b35;
     color: var(--ed-fg);
     font-family: 'Noto Sans', system-ui, sans-serif;
@@ -26,14 +27,16 @@ export const editorStyles = css`
   :focus-visible {
     outline: 3px solid var(--ed-focus);
     outline-offset: 2px;
+    box-shadow: 0 0 0 6px #ffdd00;
   }
   button,
   .button {
     font: inherit;
     min-height: 2.5rem;
     padding: 0.35rem 0.9rem;
-    border: 1px solid var(--ed-accent);
-    border-radius: 0.35rem;
+    font-weight: 600;
+    border: 2px solid var(--ed-accent);
+    border-radius: 4px;
     background: var(--ed-bg);
     color: var(--ed-accent);
     cursor: pointer;
@@ -43,7 +46,9 @@ export const editorStyles = css`
     color: #fff;
   }
   button:disabled {
-    opacity: 0.6;
+    border-color: #9aa19c;
+    color: #5f6661;
+    background: #eceeec;
     cursor: not-allowed;
   }
   input,
