@@ -21,10 +21,11 @@ import { errorMessage } from './media-client.ts';
 
 /**
  * The fleet page: per channel, its screens with their state in French, the
- * version they play against the published one, what is on screen, when they
- * were last heard of, power and clock. A screen that stopped painting or is
- * down stands out by its text, an icon and its row, not by colour alone, and is
- * named in the summary at the top. Refreshed every 30 s while the page is seen.
+ * version they play against the published one, what is on screen (the item's
+ * French title, else its id), when they were last heard of, power and clock. A
+ * screen that stopped painting or is down stands out by its text, an icon and
+ * its row, not by colour alone, and is named in the summary at the top.
+ * Refreshed every 30 s while the page is seen.
  */
 @customElement('ccsp-editor-fleet')
 export class CcspEditorFleet extends LitElement {
@@ -217,7 +218,7 @@ export class CcspEditorFleet extends LitElement {
         ${screen.version != null ? `v${screen.version}` : '—'}
         ${late ? html`<div class="late">en retard (publiée : v${published})</div>` : nothing}
       </td>
-      <td>${screen.item ? html`<code>${screen.item}</code>` : '—'}</td>
+      <td>${screen.itemTitle || (screen.item ? html`<code>${screen.item}</code>` : '—')}</td>
       <td>
         ${seen !== undefined ? html`<time datetime=${new Date(seen).toISOString()} title=${formatDateTime(seen, zone)}>${formatAgo(seen, Date.now())}</time>` : 'jamais'}
       </td>

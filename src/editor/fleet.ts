@@ -14,6 +14,8 @@ export interface FleetScreen {
   version?: number | null;
   /** Id of the item on screen. */
   item?: string | null;
+  /** Its French title in the published manifest; null when the item is not in it. */
+  itemTitle?: string | null;
   /** ISO date or ms since the epoch. */
   lastSeen?: string | number | null;
   /** The heartbeat's painting report, or just whether it paints. */

@@ -22,6 +22,7 @@ const FLEET = {
           state: 'ok',
           version: 7,
           item: 'bienvenue',
+          itemTitle: 'Bienvenue au Centre Communal de Service Public',
           lastSeen: minutesAgo(1),
           painting: { ok: true, reason: null },
           power: 'ok',
@@ -34,6 +35,7 @@ const FLEET = {
           state: 'not-painting',
           version: 6,
           item: 'casier',
+          itemTitle: null,
           lastSeen: minutesAgo(3),
           painting: { ok: false, reason: 'no-frames' },
           power: 'eco',
@@ -88,6 +90,10 @@ describe('<ccsp-editor-fleet>', () => {
     expect(text(row(el, 'p-salle')))
       .to.contain('En service')
       .and.contain('à l’heure');
+    // What is on screen: the item's French title; its id when the server has no title for it.
+    expect(text(row(el, 'p-salle'))).to.contain('Bienvenue au Centre Communal de Service Public');
+    expect(text(row(el, 'p-salle'))).not.to.contain('bienvenue');
+    expect(bad.querySelector('code')!.textContent).to.equal('casier');
     expect(text(row(el, 'p-bureau'))).to.contain('Fermé (normal)');
     expect(row(el, 'p-bureau').classList.contains('tone-alarm')).to.equal(false);
     await expect(el).to.be.accessible();

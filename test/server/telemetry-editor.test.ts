@@ -53,7 +53,8 @@ describe('fleet view and reports', () => {
 
     // A screen heard at 09:50 (down by 10:00), one just now, one on a channel never published.
     clock = NOW - 10 * 60_000;
-    await beat({ player: 'p-screen-silent', name: 'Écran hall' });
+    // It was showing an item the published manifest no longer holds.
+    await beat({ player: 'p-screen-silent', name: 'Écran hall', item: 'clip' });
     clock = NOW - 20_000;
     const records = [
       record(1, 'p-screen-salle', Date.parse('2026-12-01T09:00:00+01:00')),
@@ -110,6 +111,8 @@ describe('fleet view and reports', () => {
     expect(lokossa.screens[0]).toMatchObject({
       version: 7,
       item: 'bienvenue-ccsp',
+      // Its French title in the published manifest.
+      itemTitle: 'Bienvenue au Centre Communal de Service Public',
       lastSeen: new Date(NOW - 20_000).toISOString(),
       painting: { ok: true },
       power: 'ok',
@@ -118,6 +121,10 @@ describe('fleet view and reports', () => {
       via: null,
     });
     expect(channels[0]!.screens[0]!.state).toBe('no-content');
+    // An item the published manifest does not hold, or a channel never published: no
+    // title (the page shows the id).
+    expect(lokossa.screens[1]).toMatchObject({ item: 'clip', itemTitle: null });
+    expect(channels[0]!.screens[0]).toMatchObject({ item: 'bienvenue-ccsp', itemTitle: null });
   });
 
   it('the report needs a validateur', async () => {

@@ -7,6 +7,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Manifest } from '../../core/index.ts';
 import type { ChannelStore } from '../channel-store.ts';
+import { frenchTitles } from './report.ts';
 import type { ScreenStatus } from './schema.ts';
 import { screenState, type ScreenState } from './screen-state.ts';
 import type { TelemetryStore } from './store.ts';
@@ -18,6 +19,8 @@ export interface FleetScreen {
   /** The manifest version it plays. */
   version: number | null;
   item: string | null;
+  /** The item's French title in the channel's published manifest; null when it is not in it. */
+  itemTitle: string | null;
   lastSeen: string;
   painting: ScreenStatus['painting'] | null;
   power: ScreenStatus['power'] | null;
@@ -61,6 +64,7 @@ export async function fleet(
     };
   });
   const byId = new Map(out.map((c) => [c.id, c]));
+  const titles = new Map([...manifests].map(([id, m]) => [id, frenchTitles(m)]));
   for (const p of players) {
     const box = p.via ? boxes.get(p.via) : undefined;
     byId.get(p.channel)!.screens.push({
@@ -76,6 +80,7 @@ export async function fleet(
       }),
       version: p.status.manifest?.version ?? null,
       item: p.status.item ?? null,
+      itemTitle: p.status.item ? (titles.get(p.channel)?.get(p.status.item) ?? null) : null,
       lastSeen: new Date(p.lastSeen).toISOString(),
       painting: p.status.painting ?? null,
       power: p.status.power ?? null,

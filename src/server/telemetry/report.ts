@@ -75,7 +75,7 @@ export function checkReportQuery(q: Partial<Record<keyof ReportQuery, unknown>>)
 }
 
 /** The French title of each item of the manifest, by id. */
-function frenchTitles(manifest: Manifest | undefined): Map<string, string> {
+export function frenchTitles(manifest: Manifest | undefined): Map<string, string> {
   const titles = new Map<string, string>();
   for (const item of manifest?.items ?? []) {
     const translations = (item.translations ?? []) as { lang: string; title: string }[];
