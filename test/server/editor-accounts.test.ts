@@ -98,6 +98,41 @@ describe('login, me, logout', () => {
     expect(await server.login('awa')).toMatch(/^ccsp_session=/);
   });
 
+  it('attempts sent at once count too: 20 in parallel get at most 5 password checks', async () => {
+    await server.createUser('awa', 'redacteur');
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        server.fetchAs(undefined, 'POST', 'login', { login: 'awa', password: `wrong ${i}` }),
+      ),
+    );
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(15);
+  });
+
+  it('a success after failures forgets them, the attempt itself included', async () => {
+    await server.createUser('awa', 'redacteur');
+    for (let i = 0; i < 4; i++)
+      await server.fetchAs(undefined, 'POST', 'login', { login: 'awa', password: `wrong ${i}` });
+    await server.login('awa');
+    expect(count('login_failures')).toBe(0);
+    for (let i = 0; i < 4; i++)
+      expect(
+        (await server.fetchAs(undefined, 'POST', 'login', { login: 'awa', password: `wrong ${i}` })).status,
+      ).toBe(401);
+  });
+
+  it('the audit trail refuses a repeated parameter with 400 invalid, not a 500', async () => {
+    await server.createUser('bio', 'validateur');
+    const cookie = await server.login('bio');
+    for (const query of ['channel=a&channel=b', 'limit=5&limit=6']) {
+      const res = await server.fetchAs(cookie, 'GET', `audit?${query}`);
+      expect(res.status).toBe(400);
+      expect((await errorOf(res)).code).toBe('invalid');
+    }
+    expect((await server.fetchAs(cookie, 'GET', 'audit?channel=a&limit=5')).status).toBe(200);
+  });
+
   it('counts per login and per address separately', () => {
     let t = 1_000_000;
     const limiter = new LoginLimiter(server.db, () => t);
@@ -237,6 +272,26 @@ describe('users (admin)', () => {
     expect(res.status).toBe(409);
     expect((await errorOf(res)).code).toBe('conflict');
     expect(server.accounts.get(admin.id)!.role).toBe('admin');
+  });
+
+  it('two admins demoted at once (one with a new password, hashed meanwhile) leave one admin', async () => {
+    const first = await server.createUser('admin1', 'admin');
+    const second = await server.createUser('admin2', 'admin');
+    const cookie1 = await server.login('admin1');
+    const cookie2 = await server.login('admin2');
+    const before = count('audit');
+    // Whichever lands first, the other would remove the last admin.
+    const [a, b] = await Promise.all([
+      server.fetchAs(cookie1, 'PATCH', `users/${first.id}`, {
+        role: 'validateur',
+        password: `${PASSWORD} again`,
+      }),
+      server.fetchAs(cookie2, 'PATCH', `users/${second.id}`, { role: 'validateur' }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    expect(server.accounts.hasAdmin()).toBe(true);
+    // The refused change wrote no audit row; the other one did.
+    expect(count('audit')).toBe(before + 1);
   });
 
   it('a validateur is forbidden, a stranger not logged in, another origin bad-origin', async () => {

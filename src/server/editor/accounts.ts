@@ -206,7 +206,11 @@ export class Accounts {
     restrictDatabaseFile(db);
   }
 
-  async add(input: { login: string; name: string; role: string; password: string }): Promise<UserRecord> {
+  /** `onAdded` runs in the transaction that inserts the user (an audit row). */
+  async add(
+    input: { login: string; name: string; role: string; password: string },
+    onAdded?: (user: UserRecord) => void,
+  ): Promise<UserRecord> {
     const login = checkLogin(input.login);
     const name = checkName(input.name);
     const role = checkRole(input.role);
@@ -222,12 +226,16 @@ export class Accounts {
     const hash = await hashPassword(input.password);
     const at = this.now();
     try {
-      const { lastInsertRowid } = this.db
-        .prepare(
-          'INSERT INTO users (login, name, role, password_hash, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?)',
-        )
-        .run(login, name, role, hash, at, at);
-      return this.get(Number(lastInsertRowid))!;
+      return this.db.transaction(() => {
+        const { lastInsertRowid } = this.db
+          .prepare(
+            'INSERT INTO users (login, name, role, password_hash, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?)',
+          )
+          .run(login, name, role, hash, at, at);
+        const user = this.get(Number(lastInsertRowid))!;
+        onAdded?.(user);
+        return user;
+      })();
     } catch (e) {
       // Another process added the same login while this one was hashing.
       if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
@@ -284,10 +292,14 @@ export class Accounts {
   /**
    * Changes some fields. A new password or disabling ends the user's sessions; a role
    * change takes effect at their next request (the guard reads the role each time).
+   * Refuses (conflict) a change that would leave no enabled admin, checked in the
+   * transaction: a password hashed meanwhile must not let two demotions both pass.
+   * `onUpdated` runs in that transaction (an audit row).
    */
   async update(
     id: number,
     changes: { name?: string; role?: string; password?: string; disabled?: boolean },
+    onUpdated?: (user: UserRecord) => void,
   ): Promise<UserRecord> {
     const current = this.get(id);
     if (!current) {
@@ -298,7 +310,14 @@ export class Accounts {
     if (changes.password !== undefined) checkPassword(changes.password);
     const hash = changes.password === undefined ? undefined : await hashPassword(changes.password);
     const disabled = changes.disabled ?? current.disabled;
-    this.db.transaction(() => {
+    return this.db.transaction(() => {
+      if (this.removesLastAdmin(id, { role, disabled })) {
+        throw new AccountError(
+          'conflict',
+          `"${current.login}" is the last active admin; add another admin first`,
+          'Il doit rester au moins un administrateur actif : nommez-en un autre d’abord.',
+        );
+      }
       this.db
         .prepare('UPDATE users SET name = ?, role = ?, disabled = ? WHERE id = ?')
         .run(name, role, disabled ? 1 : 0, id);
@@ -308,8 +327,10 @@ export class Accounts {
           .run(hash, this.now(), id);
       }
       if (hash || disabled) this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(id);
+      const user = this.get(id)!;
+      onUpdated?.(user);
+      return user;
     })();
-    return this.get(id)!;
   }
 
   /** Would this change leave no enabled admin? (An editor nobody can administer.) */

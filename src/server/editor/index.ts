@@ -155,11 +155,12 @@ function registerSessionRoutes(app: FastifyInstance, ctx: EditorContext) {
         `Trop de tentatives de connexion. Réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}.`,
       );
     }
+    // Counted as a failure before the password is checked: scrypt takes tens of
+    // milliseconds, and attempts sent at once must not all pass the check above.
+    // A success forgets it (limiter.succeed).
+    limiter.fail(login, ip);
     const user = await ctx.accounts.authenticate(login, password);
-    if (!user) {
-      limiter.fail(login, ip);
-      return sendError(reply, 401, 'bad-credentials', 'Identifiant ou mot de passe incorrect.');
-    }
+    if (!user) return sendError(reply, 401, 'bad-credentials', 'Identifiant ou mot de passe incorrect.');
     const token = ctx.db.transaction(() => {
       limiter.succeed(login);
       audit(ctx.db, user, 'login', null, { ip }, ctx.now());
@@ -186,14 +187,17 @@ function registerSessionRoutes(app: FastifyInstance, ctx: EditorContext) {
     return reply.header('cache-control', 'no-store').send({ user });
   });
 
-  app.get<{ Querystring: { channel?: string; limit?: string } }>(
+  // A repeated parameter (`?channel=a&channel=b`) arrives as an array.
+  app.get<{ Querystring: { channel?: string | string[]; limit?: string | string[] } }>(
     '/api/editor/audit',
     { preHandler: requireRole('validateur') },
     async (request, reply) => {
       const { channel, limit } = request.query;
-      const n = limit === undefined ? 100 : Number(limit);
+      const n = limit === undefined ? 100 : typeof limit === 'string' ? Number(limit) : NaN;
       if (!Number.isSafeInteger(n) || n < 1)
         return sendError(reply, 400, 'invalid', 'Le paramètre « limit » doit être un nombre entier positif.');
+      if (channel !== undefined && typeof channel !== 'string')
+        return sendError(reply, 400, 'invalid', 'Le paramètre « channel » ne peut nommer qu’une chaîne.');
       return { entries: auditEntries(ctx.db, { ...(channel ? { channel } : {}), limit: n }) };
     },
   );
@@ -218,8 +222,9 @@ function registerUserRoutes(app: FastifyInstance, ctx: EditorContext) {
       );
     }
     try {
-      const user = await ctx.accounts.add(b as Record<(typeof fields)[number], string>);
-      audit(ctx.db, userOf(request), 'user-add', null, { login: user.login, role: user.role }, ctx.now());
+      const user = await ctx.accounts.add(b as Record<(typeof fields)[number], string>, (added) =>
+        audit(ctx.db, userOf(request), 'user-add', null, { login: added.login, role: added.role }, ctx.now()),
+      );
       return reply.code(201).send({ user });
     } catch (e) {
       return sendAccountError(reply, e);
@@ -243,24 +248,17 @@ function registerUserRoutes(app: FastifyInstance, ctx: EditorContext) {
     if (problems.length > 0) return sendError(reply, 422, 'invalid', 'Modification invalide.', problems);
     if (!Number.isSafeInteger(id) || !ctx.accounts.get(id))
       return sendError(reply, 404, 'not-found', 'Ce compte n’existe pas.');
-    if (ctx.accounts.removesLastAdmin(id, changes)) {
-      return sendError(
-        reply,
-        409,
-        'conflict',
-        'Il doit rester au moins un administrateur actif : nommez-en un autre d’abord.',
-      );
-    }
     try {
-      const user = await ctx.accounts.update(id, changes);
-      const detail = {
-        login: user.login,
-        ...(changes.name !== undefined ? { name: user.name } : {}),
-        ...(changes.role !== undefined ? { role: user.role } : {}),
-        ...(changes.disabled !== undefined ? { disabled: user.disabled } : {}),
-        ...(changes.password !== undefined ? { password: 'changed' } : {}),
-      };
-      audit(ctx.db, userOf(request), 'user-update', null, detail, ctx.now());
+      const user = await ctx.accounts.update(id, changes, (updated) => {
+        const detail = {
+          login: updated.login,
+          ...(changes.name !== undefined ? { name: updated.name } : {}),
+          ...(changes.role !== undefined ? { role: updated.role } : {}),
+          ...(changes.disabled !== undefined ? { disabled: updated.disabled } : {}),
+          ...(changes.password !== undefined ? { password: 'changed' } : {}),
+        };
+        audit(ctx.db, userOf(request), 'user-update', null, detail, ctx.now());
+      });
       return { user: { ...toUser(user), disabled: user.disabled, createdAt: user.createdAt } };
     } catch (e) {
       return sendAccountError(reply, e);
