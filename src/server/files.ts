@@ -72,11 +72,16 @@ export async function hashFile(
 }
 
 /**
- * Copies `source` to `target` through SHA-256 and keeps the copy only when it has
- * the expected hash, so a file edited between hashing and copying is never
- * published under the old hash.
+ * Copies `source` to `target` through SHA-256 (fsynced, renamed into place) and keeps
+ * the copy only when it has the expected hash, so a file edited between hashing and
+ * copying is never published under the old hash. `while` names the work in errors.
  */
-export async function copyVerified(source: string, target: string, sha256: string): Promise<void> {
+export async function copyVerified(
+  source: string,
+  target: string,
+  sha256: string,
+  doing = 'publishing',
+): Promise<void> {
   await mkdir(dirname(target), { recursive: true });
   const tmp = `${target}.${randomBytes(6).toString('hex')}.part`;
   const hash = createHash('sha256');
@@ -91,13 +96,13 @@ export async function copyVerified(source: string, target: string, sha256: strin
     await out.close();
     await rm(tmp, { force: true });
     if ((e as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new UserError(`${source} disappeared while publishing`);
+      throw new UserError(`${source} disappeared while ${doing}`);
     throw e;
   }
   await out.close();
   if (hash.digest('hex') !== sha256) {
     await rm(tmp, { force: true });
-    throw new UserError(`${source} changed while publishing; run the command again`);
+    throw new UserError(`${source} changed while ${doing}; run the command again`);
   }
   await rename(tmp, target);
 }

@@ -327,6 +327,19 @@ describe('workflow', () => {
     ]);
   });
 
+  it('saving a rejected draft keeps the comment; restoring a version clears it', async () => {
+    const revision = await submitted();
+    expect(
+      (await server.fetchAs(validateur, 'POST', `channels/${CHANNEL}/approve`, { revision })).status,
+    ).toBe(200);
+    await submitted();
+    await server.fetchAs(validateur, 'POST', `channels/${CHANNEL}/reject`, { comment: 'Trop long.' });
+    const saved = await save(redacteur, playlist);
+    expect((await json<DraftBody>(saved)).draft).toMatchObject({ state: 'editing', comment: 'Trop long.' });
+    const restored = await server.fetchAs(redacteur, 'POST', `channels/${CHANNEL}/versions/1/restore`);
+    expect((await json<DraftBody>(restored)).draft.comment).toBeUndefined();
+  });
+
   it('a rédacteur cannot approve; a validateur cannot approve their own draft; nothing is published', async () => {
     const revision = await submitted();
     const res = await server.fetchAs(redacteur, 'POST', `channels/${CHANNEL}/approve`, { revision });

@@ -1,15 +1,10 @@
 /** The HTTP side of channels.ts (docs/editor-api.md "Channels, drafts, workflow, history"). */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { requireRole, sendEditorError, sendError, userOf } from './guard.ts';
+import type { FastifyInstance } from 'fastify';
+import { bodyOf, requireRole, sendEditorError, sendError, userOf } from './guard.ts';
 import type { ChannelService } from './channels.ts';
 
 /** A playlist of 500 items with long texts fits; Fastify's default is 1 MiB. */
 const PLAYLIST_BODY_LIMIT = 4 << 20;
-
-const body = (request: FastifyRequest): Record<string, unknown> =>
-  request.body && typeof request.body === 'object' && !Array.isArray(request.body)
-    ? (request.body as Record<string, unknown>)
-    : {};
 
 type Params = { id: string };
 type VersionParams = { id: string; version: string };
@@ -23,7 +18,7 @@ export function registerChannelRoutes(app: FastifyInstance, channels: ChannelSer
 
   app.post('/api/editor/channels', { preHandler: requireRole('admin') }, async (request, reply) => {
     try {
-      const b = body(request);
+      const b = bodyOf(request);
       const channel = channels.create(userOf(request), {
         id: b.id,
         name: b.name,
@@ -49,7 +44,7 @@ export function registerChannelRoutes(app: FastifyInstance, channels: ChannelSer
     { preHandler: any, bodyLimit: PLAYLIST_BODY_LIMIT },
     async (request, reply) => {
       try {
-        const { ok, problems, warnings } = channels.check(request.params.id, body(request).playlist);
+        const { ok, problems, warnings } = channels.check(request.params.id, bodyOf(request).playlist);
         return { ok, problems, warnings };
       } catch (e) {
         return sendEditorError(reply, e);
@@ -62,7 +57,7 @@ export function registerChannelRoutes(app: FastifyInstance, channels: ChannelSer
     { ...redacteur, bodyLimit: PLAYLIST_BODY_LIMIT },
     async (request, reply) => {
       try {
-        const b = body(request);
+        const b = bodyOf(request);
         const draft = channels.saveDraft(userOf(request), request.params.id, b.playlist, b.revision);
         const { warnings } = channels.check(request.params.id, draft.playlist);
         return { draft, warnings };
@@ -74,7 +69,7 @@ export function registerChannelRoutes(app: FastifyInstance, channels: ChannelSer
 
   app.post<{ Params: Params }>('/api/editor/channels/:id/submit', redacteur, async (request, reply) => {
     try {
-      const b = body(request);
+      const b = bodyOf(request);
       return { draft: channels.submit(userOf(request), request.params.id, b.revision, b.comment) };
     } catch (e) {
       return sendEditorError(reply, e);
@@ -91,7 +86,7 @@ export function registerChannelRoutes(app: FastifyInstance, channels: ChannelSer
 
   app.post<{ Params: Params }>('/api/editor/channels/:id/reject', validateur, async (request, reply) => {
     try {
-      return { draft: channels.reject(userOf(request), request.params.id, body(request).comment) };
+      return { draft: channels.reject(userOf(request), request.params.id, bodyOf(request).comment) };
     } catch (e) {
       return sendEditorError(reply, e);
     }
@@ -99,7 +94,7 @@ export function registerChannelRoutes(app: FastifyInstance, channels: ChannelSer
 
   app.post<{ Params: Params }>('/api/editor/channels/:id/approve', validateur, async (request, reply) => {
     try {
-      return await channels.approve(userOf(request), request.params.id, body(request).revision);
+      return await channels.approve(userOf(request), request.params.id, bodyOf(request).revision);
     } catch (e) {
       return sendEditorError(reply, e);
     }
@@ -141,7 +136,7 @@ export function registerChannelRoutes(app: FastifyInstance, channels: ChannelSer
       if (version === undefined) return sendError(reply, 404, 'not-found', 'Cette version n’existe pas.');
       try {
         return {
-          draft: channels.restore(userOf(request), request.params.id, version, body(request).revision),
+          draft: channels.restore(userOf(request), request.params.id, version, bodyOf(request).revision),
         };
       } catch (e) {
         return sendEditorError(reply, e);
@@ -154,7 +149,7 @@ export function registerChannelRoutes(app: FastifyInstance, channels: ChannelSer
     { preHandler: any, bodyLimit: PLAYLIST_BODY_LIMIT },
     async (request, reply) => {
       try {
-        return await channels.preview(request.params.id, body(request).playlist);
+        return await channels.preview(request.params.id, bodyOf(request).playlist);
       } catch (e) {
         return sendEditorError(reply, e);
       }

@@ -392,6 +392,24 @@ export class ChannelService {
     };
   }
 
+  private insertChannel(c: ChannelRow & { createdAt: number; createdBy: string }): void {
+    this.db
+      .prepare(
+        `INSERT INTO channels (id, name, timezone, site, created_at, created_by, revision)
+         VALUES (@id, @name, @timezone, @site, @createdAt, @createdBy, @revision)`,
+      )
+      .run(c);
+  }
+
+  private insertVersion(v: VersionRow): void {
+    this.db
+      .prepare(
+        `INSERT INTO versions (channel, version, playlist, issued, expires, author, approved_by, items, manifest_sha256)
+         VALUES (@channel, @version, @playlist, @issued, @expires, @author, @approved_by, @items, @manifest_sha256)`,
+      )
+      .run(v);
+  }
+
   exists(id: string): boolean {
     return this.db.prepare('SELECT 1 FROM channels WHERE id = ?').get(id) !== undefined;
   }
@@ -467,18 +485,15 @@ export class ChannelService {
     }
     const now = this.now();
     this.db.transaction(() => {
-      this.db
-        .prepare(
-          'INSERT INTO channels (id, name, timezone, site, created_at, created_by, revision) VALUES (?, ?, ?, ?, ?, ?, 1)',
-        )
-        .run(
-          id,
-          input.name,
-          draft.timezone,
-          input.site === undefined ? null : JSON.stringify(draft.site),
-          now,
-          user.login,
-        );
+      this.insertChannel({
+        id,
+        name: input.name as string,
+        timezone: draft.timezone as string,
+        site: input.site === undefined ? null : JSON.stringify(draft.site),
+        createdAt: now,
+        createdBy: user.login,
+        revision: 1,
+      });
       this.db
         .prepare(
           `INSERT INTO drafts (channel, playlist, revision, state, author_id, author, updated_at, updated_by)
@@ -501,23 +516,52 @@ export class ChannelService {
     if (revision !== (draft?.revision ?? 0)) throw staleRevision();
     const checked = checkPlaylist(playlist, id, this.libraryDir, this.now());
     if (!checked.ok) throw invalid(checked.problems);
+    // A rejected draft keeps the validateur's comment while it is edited.
+    return this.writeDraft(user, row, playlist, { keepComment: true }, 'draft-save', (next) => ({
+      revision: next,
+      items: checked.playlist.items.length,
+    }));
+  }
+
+  /**
+   * Writes the draft's playlist as the channel's next revision, state editing, with
+   * `user` as its author, and its audit row (`detail` of the new revision), in one transaction.
+   * Saving a submitted draft takes it back to editing: the validateur approves what was submitted.
+   */
+  private writeDraft(
+    user: User,
+    row: ChannelRow,
+    playlist: unknown,
+    options: { keepComment: boolean },
+    action: 'draft-save' | 'restore',
+    detail: (revision: number) => Record<string, unknown>,
+  ): Draft {
     const now = this.now();
     const next = row.revision + 1;
     this.db.transaction(() => {
-      this.db.prepare('UPDATE channels SET revision = ? WHERE id = ?').run(next, id);
-      // Saving a submitted draft takes it back to editing: the validateur approves what was submitted.
+      this.db.prepare('UPDATE channels SET revision = ? WHERE id = ?').run(next, row.id);
       this.db
         .prepare(
           `INSERT INTO drafts (channel, playlist, revision, state, author_id, author, updated_at, updated_by)
            VALUES (?, ?, ?, 'editing', ?, ?, ?, ?)
            ON CONFLICT(channel) DO UPDATE SET playlist = excluded.playlist, revision = excluded.revision,
              state = 'editing', author_id = excluded.author_id, author = excluded.author,
-             updated_at = excluded.updated_at, updated_by = excluded.updated_by, submitted_at = NULL`,
+             updated_at = excluded.updated_at, updated_by = excluded.updated_by, submitted_at = NULL,
+             comment = CASE WHEN ? THEN comment END`,
         )
-        .run(id, JSON.stringify(playlist), next, user.id, user.login, now, user.login);
-      audit(this.db, user, 'draft-save', id, { revision: next, items: checked.playlist.items.length }, now);
+        .run(
+          row.id,
+          JSON.stringify(playlist),
+          next,
+          user.id,
+          user.login,
+          now,
+          user.login,
+          options.keepComment ? 1 : 0,
+        );
+      audit(this.db, user, action, row.id, detail(next), now);
     })();
-    return this.draftOf(this.draftRow(id)!);
+    return this.draftOf(this.draftRow(row.id)!);
   }
 
   private requireDraft(id: string): DraftRow {
@@ -723,22 +767,17 @@ export class ChannelService {
           throw staleRevision();
       }
       if ((this.latestVersion(id)?.version ?? 0) !== (latest?.version ?? 0)) throw staleRevision();
-      this.db
-        .prepare(
-          `INSERT INTO versions (channel, version, playlist, issued, expires, author, approved_by, items, manifest_sha256)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          id,
-          manifest.version,
-          playlistJson,
-          manifest.issued,
-          manifest.expires,
-          how.author,
-          how.approvedBy,
-          manifest.items.length,
-          createHash('sha256').update(envelope).digest('hex'),
-        );
+      this.insertVersion({
+        channel: id,
+        version: manifest.version,
+        playlist: playlistJson,
+        issued: manifest.issued,
+        expires: manifest.expires,
+        author: how.author,
+        approved_by: how.approvedBy,
+        items: manifest.items.length,
+        manifest_sha256: createHash('sha256').update(envelope).digest('hex'),
+      });
       if (draft) this.db.prepare('DELETE FROM drafts WHERE channel = ?').run(id);
       this.db
         .prepare('UPDATE channels SET timezone = ?, site = ? WHERE id = ?')
@@ -801,22 +840,10 @@ export class ChannelService {
     const draft = this.draftRow(id);
     if (revision !== undefined) checkRevision(revision);
     if (revision !== undefined && revision !== (draft?.revision ?? 0)) throw staleRevision();
-    const now = this.now();
-    const next = row.revision + 1;
-    this.db.transaction(() => {
-      this.db.prepare('UPDATE channels SET revision = ? WHERE id = ?').run(next, id);
-      this.db
-        .prepare(
-          `INSERT INTO drafts (channel, playlist, revision, state, author_id, author, updated_at, updated_by)
-           VALUES (?, ?, ?, 'editing', ?, ?, ?, ?)
-           ON CONFLICT(channel) DO UPDATE SET playlist = excluded.playlist, revision = excluded.revision,
-             state = 'editing', author_id = excluded.author_id, author = excluded.author,
-             updated_at = excluded.updated_at, updated_by = excluded.updated_by, submitted_at = NULL, comment = NULL`,
-        )
-        .run(id, JSON.stringify(playlist), next, user.id, user.login, now, user.login);
-      audit(this.db, user, 'restore', id, { version, revision: next }, now);
-    })();
-    return this.draftOf(this.draftRow(id)!);
+    return this.writeDraft(user, row, playlist, { keepComment: false }, 'restore', (next) => ({
+      version,
+      revision: next,
+    }));
   }
 
   /**
@@ -857,32 +884,26 @@ export class ChannelService {
   ): void {
     const now = this.now();
     this.db.transaction(() => {
-      this.db
-        .prepare(
-          'INSERT INTO channels (id, name, timezone, site, created_at, created_by, revision) VALUES (?, ?, ?, ?, ?, ?, 0)',
-        )
-        .run(
-          playlist.channel,
-          name,
-          playlist.timezone ?? DEFAULT_TIMEZONE,
-          JSON.stringify(playlist.site),
-          now,
-          'import',
-        );
-      this.db
-        .prepare(
-          `INSERT INTO versions (channel, version, playlist, issued, expires, author, approved_by, items, manifest_sha256)
-           VALUES (?, ?, ?, ?, ?, 'import', 'import', ?, ?)`,
-        )
-        .run(
-          playlist.channel,
-          published.version,
-          JSON.stringify(playlist),
-          published.issued,
-          published.expires,
-          published.items,
-          published.manifestSha256,
-        );
+      this.insertChannel({
+        id: playlist.channel,
+        name,
+        timezone: playlist.timezone ?? DEFAULT_TIMEZONE,
+        site: JSON.stringify(playlist.site),
+        createdAt: now,
+        createdBy: 'import',
+        revision: 0,
+      });
+      this.insertVersion({
+        channel: playlist.channel,
+        version: published.version,
+        playlist: JSON.stringify(playlist),
+        issued: published.issued,
+        expires: published.expires,
+        author: 'import',
+        approved_by: 'import',
+        items: published.items,
+        manifest_sha256: published.manifestSha256,
+      });
       audit(this.db, 'import', 'import', playlist.channel, { version: published.version }, now);
     })();
   }

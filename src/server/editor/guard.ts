@@ -8,7 +8,7 @@
  * They need editorRoutes() (index.ts) registered on the same app: it puts the
  * database and the clock where the guard finds them (`app.ccspEditor`).
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasRole, ROLE_LABELS_FR, type Accounts, type Role, type User } from './accounts.ts';
 import { readCookie, sessionCookie, SESSION_COOKIE, type Sessions } from './sessions.ts';
 import type { Db } from '../db.ts';
@@ -43,6 +43,12 @@ export interface ApiProblem {
   message: string;
 }
 
+/** The request's JSON object body; anything else (none, an array, a string) reads as `{}`. */
+export const bodyOf = (request: FastifyRequest): Record<string, unknown> =>
+  request.body && typeof request.body === 'object' && !Array.isArray(request.body)
+    ? (request.body as Record<string, unknown>)
+    : {};
+
 /** The error answer of docs/editor-api.md: `{error: {code, message, problems?}}`. */
 export function sendError(
   reply: FastifyReply,
@@ -75,6 +81,31 @@ export class EditorError extends Error {
 export function sendEditorError(reply: FastifyReply, e: unknown): FastifyReply {
   if (!(e instanceof EditorError)) throw e;
   return sendError(reply, e.status, e.code, e.messageFr, e.problems);
+}
+
+/**
+ * Fastify's own errors (bad JSON, a body too large or of another type) and crashes,
+ * in the docs' error shape; for a scope's setErrorHandler. `badRequestFr` says what
+ * was malformed.
+ */
+export function sendFastifyError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: FastifyError,
+  badRequestFr = 'Requête mal formée. Rechargez la page, puis réessayez.',
+): FastifyReply {
+  const status = error.statusCode ?? 500;
+  if (status === 413) return sendError(reply, 413, 'too-large', 'Envoi trop volumineux.');
+  if (status === 415)
+    return sendError(reply, 415, 'bad-type', 'Type de contenu non pris en charge (attendu : JSON).');
+  if (status < 500) return sendError(reply, 400, 'bad-request', badRequestFr);
+  request.log.error(error);
+  return sendError(
+    reply,
+    500,
+    'internal',
+    'Erreur interne du serveur. Réessayez ; si elle persiste, prévenez l’administrateur.',
+  );
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

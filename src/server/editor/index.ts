@@ -10,10 +10,12 @@ import type { Db } from '../db.ts';
 import { AccountError, Accounts, toUser } from './accounts.ts';
 import { audit, auditEntries } from './audit.ts';
 import {
+  bodyOf,
   checkOrigin,
   isSecure,
   requireRole,
   sendError,
+  sendFastifyError,
   sessionUser,
   userOf,
   type EditorContext,
@@ -44,11 +46,6 @@ export interface EditorOptions {
   publicOrigin?: string;
 }
 
-const body = (request: FastifyRequest): Record<string, unknown> =>
-  request.body && typeof request.body === 'object' && !Array.isArray(request.body)
-    ? (request.body as Record<string, unknown>)
-    : {};
-
 function sendAccountError(reply: FastifyReply, e: unknown): FastifyReply {
   if (!(e instanceof AccountError)) throw e;
   const status = e.code === 'conflict' ? 409 : e.code === 'not-found' ? 404 : 422;
@@ -78,26 +75,7 @@ export function editorRoutes(options: EditorOptions): (app: FastifyInstance) => 
     void app.register(async (scope) => {
       // Every answer under /api/editor/ has the docs' error shape, Fastify's own
       // errors (bad JSON, a body too large) included.
-      scope.setErrorHandler((error: FastifyError, request, reply) => {
-        const status = error.statusCode ?? 500;
-        if (status === 413) return sendError(reply, 413, 'too-large', 'Envoi trop volumineux.');
-        if (status === 415)
-          return sendError(reply, 415, 'bad-type', 'Type de contenu non pris en charge (attendu : JSON).');
-        if (status < 500)
-          return sendError(
-            reply,
-            400,
-            'bad-request',
-            'Requête mal formée. Rechargez la page, puis réessayez.',
-          );
-        request.log.error(error);
-        return sendError(
-          reply,
-          500,
-          'internal',
-          'Erreur interne du serveur. Réessayez ; si elle persiste, prévenez l’administrateur.',
-        );
-      });
+      scope.setErrorHandler((error: FastifyError, request, reply) => sendFastifyError(request, reply, error));
       scope.setNotFoundHandler((_request, reply) =>
         sendError(reply, 404, 'not-found', 'Cette adresse de l’éditeur n’existe pas.'),
       );
@@ -139,7 +117,7 @@ function registerSessionRoutes(app: FastifyInstance, ctx: EditorContext) {
   const limiter = new LoginLimiter(ctx.db, ctx.now);
 
   app.post('/api/editor/login', { preHandler: checkOrigin }, async (request, reply) => {
-    const { login, password } = body(request);
+    const { login, password } = bodyOf(request);
     if (typeof login !== 'string' || typeof password !== 'string' || login === '') {
       return sendError(reply, 400, 'invalid', 'Saisissez votre identifiant et votre mot de passe.');
     }
@@ -209,7 +187,7 @@ function registerUserRoutes(app: FastifyInstance, ctx: EditorContext) {
   app.get('/api/editor/users', admin, async () => ({ users: ctx.accounts.list() }));
 
   app.post('/api/editor/users', admin, async (request, reply) => {
-    const b = body(request);
+    const b = bodyOf(request);
     const fields = ['login', 'name', 'role', 'password'] as const;
     const missing = fields.filter((f) => typeof b[f] !== 'string');
     if (missing.length > 0) {
@@ -233,7 +211,7 @@ function registerUserRoutes(app: FastifyInstance, ctx: EditorContext) {
 
   app.patch<{ Params: { id: string } }>('/api/editor/users/:id', admin, async (request, reply) => {
     const id = Number(request.params.id);
-    const b = body(request);
+    const b = bodyOf(request);
     const changes: { name?: string; role?: string; password?: string; disabled?: boolean } = {};
     const problems: { pointer: string; message: string }[] = [];
     for (const f of ['name', 'role', 'password'] as const) {

@@ -35,6 +35,7 @@ import {
   type MediaType,
 } from '../../core/index.ts';
 import { migrate, type Db } from '../db.ts';
+import { copyVerified } from '../files.ts';
 
 const MB = 1024 * 1024;
 
@@ -510,7 +511,7 @@ export class MediaLibrary {
           if (options.consume) {
             await rename(f.source, to);
             await fsyncFile(to);
-          } else await copyChecked(f.source, to, f.sha256);
+          } else await copyVerified(f.source, to, f.sha256, 'being added to the library');
         }
         await mkdir(join(this.dir, 'hls'), { recursive: true });
         // A folder left by a crash between this rename and the row below is replaced whole.
@@ -540,15 +541,7 @@ export class MediaLibrary {
   }
 
   private record(
-    e: {
-      name: string;
-      type: MediaType;
-      kind: MediaKind;
-      bytes: number;
-      sha256: string;
-      originalName: string;
-      by: string | null;
-    },
+    e: Omit<MediaEntry, 'uploadedAt' | 'uploadedBy'> & { by: string | null },
     onAdded?: (entry: MediaEntry) => void,
   ): MediaEntry {
     return this.db.transaction(() => {
@@ -655,20 +648,4 @@ async function fsyncFile(path: string): Promise<void> {
   } finally {
     await h.close();
   }
-}
-
-/** Copies through SHA-256 and fsyncs; a source changed since it was hashed is refused. */
-async function copyChecked(source: string, target: string, sha256: string): Promise<void> {
-  const hash = createHash('sha256');
-  const out = await open(target, 'wx', 0o644);
-  try {
-    for await (const chunk of createReadStream(source, { highWaterMark: 1 << 20 })) {
-      hash.update(chunk as Buffer);
-      await out.write(chunk as Buffer);
-    }
-    await out.sync();
-  } finally {
-    await out.close();
-  }
-  if (hash.digest('hex') !== sha256) throw new Error(`${source} changed while it was added to the library`);
 }

@@ -17,7 +17,7 @@ import type { Db } from '../db.ts';
 import { sourceMediaPaths } from '../publish.ts';
 import { sendFile } from '../send-file.ts';
 import { audit } from './audit.ts';
-import { requireRole, sendError, userOf } from './guard.ts';
+import { requireRole, sendError, sendFastifyError, userOf } from './guard.ts';
 import {
   checkRelativePath,
   MediaError,
@@ -77,13 +77,15 @@ export function mediaUses(playlists: readonly ChannelPlaylist[]): Map<string, Me
   return uses;
 }
 
-/** Counts bytes going through and fails past `limit`, so a stream stops at the cap. */
-function capped(limit: number, error: () => Error): Transform {
-  let n = 0;
+/**
+ * Counts bytes going through and fails past `limit`, so a stream stops at the cap.
+ * Streams that share `counted` share the cap (the files of one folder upload).
+ */
+function capped(limit: number, error: () => Error, counted = { bytes: 0 }): Transform {
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
-      n += chunk.length;
-      if (n > limit) callback(error());
+      counted.bytes += chunk.length;
+      if (counted.bytes > limit) callback(error());
       else callback(null, chunk);
     },
   });
@@ -133,20 +135,9 @@ export function mediaRoutes(options: MediaRoutesOptions): (app: FastifyInstance)
       await scope.register(multipart);
       scope.setErrorHandler((error: FastifyError, request, reply) => {
         if (error instanceof MediaError) return refuse(request, reply, error);
-        const status = error.statusCode ?? 500;
-        if (status === 413) {
-          reply.header('connection', 'close');
-          return sendError(reply, 413, 'too-large', 'Envoi trop volumineux.');
-        }
-        if (status < 500)
-          return sendError(reply, 400, 'bad-request', 'Envoi mal formé. Rechargez la page, puis réessayez.');
-        request.log.error(error);
-        return sendError(
-          reply,
-          500,
-          'internal',
-          'Erreur interne du serveur. Réessayez ; si elle persiste, prévenez l’administrateur.',
-        );
+        // The rest of a body too large is not waited for.
+        if (error.statusCode === 413) reply.header('connection', 'close');
+        return sendFastifyError(request, reply, error, 'Envoi mal formé. Rechargez la page, puis réessayez.');
       });
 
       const anyone = { preHandler: requireRole('redacteur') };
@@ -271,7 +262,7 @@ async function receiveFolder(
   await mkdir(staging, { recursive: true });
   const files: HlsSourceFile[] = [];
   let originalName: string | undefined;
-  let total = 0;
+  const total = { bytes: 0 };
   const refuse = () => tooLarge(max.hls, 'La rendition HLS');
   for await (const part of request.parts({
     preservePath: true,
@@ -284,17 +275,7 @@ async function receiveFolder(
     const path = part.filename.replace(/\\/g, '/');
     checkRelativePath(path);
     const source = `${staging}/${files.length}`;
-    await pipeline(
-      part.file,
-      new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          total += chunk.length;
-          if (total > max.hls) callback(refuse());
-          else callback(null, chunk);
-        },
-      }),
-      createWriteStream(source, { flags: 'wx' }),
-    );
+    await pipeline(part.file, capped(max.hls, refuse, total), createWriteStream(source, { flags: 'wx' }));
     if (part.file.truncated) throw refuse();
     files.push({ path, source });
   }

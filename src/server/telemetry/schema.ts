@@ -76,6 +76,9 @@ const statusEntries = {
   errors: v.nullish(v.pipe(v.array(v.object({ at: Instant, message: Text(500) })), v.maxLength(MAX_ERRORS))),
 };
 
+/** The fields of a ScreenStatus, as the schema lists them. */
+export const STATUS_KEYS = Object.keys(statusEntries) as (keyof typeof statusEntries)[];
+
 export const HeartbeatSchema = v.object({
   v: v.literal(1),
   player: PlayerId,

@@ -10,7 +10,14 @@
  */
 import type { Db } from '../db.ts';
 import { migrate } from '../db.ts';
-import type { ForwardBatch, Heartbeat, PlayCountBody, PlayRecordBody, ScreenStatus } from './schema.ts';
+import {
+  STATUS_KEYS,
+  type ForwardBatch,
+  type Heartbeat,
+  type PlayCountBody,
+  type PlayRecordBody,
+  type ScreenStatus,
+} from './schema.ts';
 
 export const TELEMETRY_MIGRATIONS: readonly string[] = [
   `CREATE TABLE players (
@@ -149,35 +156,9 @@ function signature(s: ScreenStatus): string {
   ]);
 }
 
+/** The heartbeat's status fields (what the fleet view shows), without the plays or, forwarded, the box's own. */
 function statusOf(hb: Heartbeat | ForwardBatch['heartbeats'][number]): ScreenStatus {
-  const {
-    name,
-    channel,
-    sentAt,
-    uptimeS,
-    state,
-    manifest,
-    item,
-    clockSkewS,
-    cache,
-    painting,
-    power,
-    errors,
-  } = hb;
-  return {
-    name,
-    channel,
-    sentAt,
-    uptimeS,
-    state,
-    manifest,
-    item,
-    clockSkewS,
-    cache,
-    painting,
-    power,
-    errors,
-  };
+  return Object.fromEntries(STATUS_KEYS.map((key) => [key, hb[key]])) as ScreenStatus;
 }
 
 /**
