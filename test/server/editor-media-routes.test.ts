@@ -204,6 +204,17 @@ describe('media library API (real server, real SQLite file)', () => {
     await noTemporaryFiles();
   });
 
+  it('a repeated filename is 400 bad-name, not a 500', async () => {
+    const zip = makeZip(
+      await Promise.all(HLS_FILES.map(async (f) => ({ name: f, data: await readFile(join(HLS, f)) }))),
+    );
+    for (const path of ['media/hls?filename=a.zip&filename=b.zip', 'media?filename=a.png&filename=b.png']) {
+      const res = await server.fetchAs(cookie, 'POST', path, zip);
+      expect(res.status, path).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('bad-name');
+    }
+  });
+
   it('takes the same rendition as a .zip, and serves its playlist and segments', async () => {
     const zip = makeZip(
       await Promise.all(

@@ -98,6 +98,15 @@ const HEADERS_FOR_FILES = {
   'x-content-type-options': 'nosniff',
 };
 
+type FilenameQuery = { Querystring: { filename?: string | string[] } };
+
+/** The upload's `?filename=`; a repeated one (an array) is refused before anything is read. */
+function filenameOf(request: FastifyRequest<FilenameQuery>): string | undefined {
+  const { filename } = request.query;
+  if (filename === undefined || typeof filename === 'string') return filename;
+  throw new MediaError(400, 'bad-name', 'Donnez un seul nom de fichier (paramètre « filename »).');
+}
+
 export function mediaRoutes(options: MediaRoutesOptions): (app: FastifyInstance) => void {
   const { db, library } = options;
   const configured = options.limits ?? mediaLimitsFromEnv();
@@ -146,50 +155,42 @@ export function mediaRoutes(options: MediaRoutesOptions): (app: FastifyInstance)
         reply.header('cache-control', 'no-store').send({ media: withUses(library.list()) }),
       );
 
-      scope.post<{ Querystring: { filename?: string } }>(
-        '/api/editor/media',
-        anyone,
-        async (request, reply) => {
-          const filename = request.query.filename ?? '';
-          try {
-            const { limit } = library.expect(filename, limits());
-            const declared = Number(request.headers['content-length']);
-            if (declared > limit) {
-              throw tooLarge(limit, `« ${filename} »`);
-            }
-            const entry = await library.addStream(
-              (request.body as Readable | undefined) ?? [],
-              filename,
-              userOf(request).login,
-              { limits: limits(), onAdded: audited(request, filename) },
-            );
-            return reply.code(201).send({ media: withUses([entry])[0] });
-          } catch (e) {
-            return refuse(request, reply, e);
+      scope.post<FilenameQuery>('/api/editor/media', anyone, async (request, reply) => {
+        try {
+          const filename = filenameOf(request) ?? '';
+          const { limit } = library.expect(filename, limits());
+          const declared = Number(request.headers['content-length']);
+          if (declared > limit) {
+            throw tooLarge(limit, `« ${filename} »`);
           }
-        },
-      );
-
-      scope.post<{ Querystring: { filename?: string } }>(
-        '/api/editor/media/hls',
-        anyone,
-        async (request, reply) => {
-          const max = limits();
-          const staging = await library.tempPath('.upload');
-          let entry: MediaEntry | undefined;
-          let error: unknown;
-          try {
-            entry = await receiveHls(request, library, staging, max, (name) => audited(request, name));
-          } catch (e) {
-            error = e;
-          }
-          // Before answering, so that nothing is left once the client has its answer.
-          await rm(staging, { recursive: true, force: true });
-          await rm(`${staging}.zip`, { force: true });
-          if (!entry) return refuse(request, reply, error);
+          const entry = await library.addStream(
+            (request.body as Readable | undefined) ?? [],
+            filename,
+            userOf(request).login,
+            { limits: limits(), onAdded: audited(request, filename) },
+          );
           return reply.code(201).send({ media: withUses([entry])[0] });
-        },
-      );
+        } catch (e) {
+          return refuse(request, reply, e);
+        }
+      });
+
+      scope.post<FilenameQuery>('/api/editor/media/hls', anyone, async (request, reply) => {
+        const max = limits();
+        const staging = await library.tempPath('.upload');
+        let entry: MediaEntry | undefined;
+        let error: unknown;
+        try {
+          entry = await receiveHls(request, library, staging, max, (name) => audited(request, name));
+        } catch (e) {
+          error = e;
+        }
+        // Before answering, so that nothing is left once the client has its answer.
+        await rm(staging, { recursive: true, force: true });
+        await rm(`${staging}.zip`, { force: true });
+        if (!entry) return refuse(request, reply, error);
+        return reply.code(201).send({ media: withUses([entry])[0] });
+      });
 
       scope.get<{ Params: { '*': string } }>('/api/editor/media/*', anyone, async (request, reply) => {
         const name = request.params['*'];
@@ -220,7 +221,7 @@ export function mediaRoutes(options: MediaRoutesOptions): (app: FastifyInstance)
 
 /** An HLS rendition from a folder (multipart/form-data) or a .zip (any other body). */
 async function receiveHls(
-  request: FastifyRequest<{ Querystring: { filename?: string } }>,
+  request: FastifyRequest<FilenameQuery>,
   library: MediaLibrary,
   staging: string,
   max: MediaLimits,
@@ -231,7 +232,7 @@ async function receiveHls(
   if (request.isMultipart()) {
     ({ files, originalName } = await receiveFolder(request, staging, max));
   } else {
-    originalName = request.query.filename ?? 'rendition.zip';
+    originalName = filenameOf(request) ?? 'rendition.zip';
     const refuse = () => tooLarge(max.hls, 'L’archive');
     if (Number(request.headers['content-length']) > max.hls) throw refuse();
     const zip = `${staging}.zip`;
