@@ -7,9 +7,12 @@
  * new closure counts at once).
  *
  * Neither command set: nothing is run, and `display()` still answers heartbeats.
- * A command that fails is logged and not retried until the next change: a screen
- * that cannot be switched is better left alone than hammered every minute, and
- * the player's closed card keeps it dark meanwhile. Nothing here throws.
+ * A failed `off` is logged and not retried until the next change: a screen that
+ * cannot be switched off is better left alone than hammered every minute, and the
+ * player's closed card keeps it dark meanwhile. A failed `on` is tried again at every
+ * look (each minute) until it works: a screen left dark while the centre is open
+ * is the worse failure (a CEC bus busy at 07:45 must not cost the whole day); its
+ * failures are logged once, then hourly. Nothing here throws.
  */
 import { execFile } from 'node:child_process';
 import { displayAt, displayPlan, type DisplayState, type SchedulableChannel } from '../core/index.ts';
@@ -75,6 +78,8 @@ export class DisplaySchedule {
   /** The state last applied (or attempted); undefined before the first. */
   private applied: DisplayState | undefined;
   private timer: unknown;
+  /** Failed attempts in a row to switch on (retried at each look). */
+  private onFailures = 0;
   private stopped = true;
   private work: Promise<void> = Promise.resolve();
 
@@ -177,14 +182,20 @@ export class DisplaySchedule {
   private async apply(state: DisplayState, at: number): Promise<void> {
     if (state === this.applied) return;
     this.applied = state;
+    if (state === 'off') this.onFailures = 0;
     const command = this.commands[state];
     if (!command) return;
     try {
       await this.run(command, { CCSP_DISPLAY: state, CCSP_DISPLAY_AT: new Date(at).toISOString() });
       this.log('info', `display: switched ${state} (${command})`);
+      if (state === 'on') this.onFailures = 0;
     } catch (e) {
-      // Retried at the next change, not before (see the file comment).
-      this.log('warn', `display: could not switch ${state}: ${(e as Error).message}`);
+      // `off`: retried at the next change; `on`: at the next look (see the file comment).
+      const failures = state === 'on' ? ++this.onFailures : 1;
+      if (state === 'on') this.applied = undefined;
+      const again = state === 'on' ? ', trying again every minute' : '';
+      if (failures === 1 || failures % 60 === 0)
+        this.log('warn', `display: could not switch ${state}: ${(e as Error).message}${again}`);
     }
   }
 }

@@ -192,6 +192,28 @@ describe('DisplaySchedule', () => {
     expect(warnings[0]).toMatch(/could not switch off: .*no display found/);
   });
 
+  it('tries a failed "on" again at the next look: the screen is not left dark for the day', async () => {
+    const time = new VirtualTime(at('2026-12-21T10:00'));
+    const warnings: string[] = [];
+    const counter = join(dir, 'attempts');
+    // Busy the first three times (a CEC bus, a compositor still starting), then works.
+    const flaky = `n=$(($(cat '${counter}' 2>/dev/null || echo 0) + 1)); echo $n > '${counter}'; if [ $n -le 3 ]; then echo busy >&2; exit 1; fi; ${env.CCSP_DISPLAY_ON_COMMAND}`;
+    const schedule = new DisplaySchedule({
+      channel: 'ccsp-test',
+      manifest: () => Promise.resolve(week),
+      env: { ...env, CCSP_DISPLAY_ON_COMMAND: flaky },
+      now: () => time.now,
+      timers: time,
+      log: (level, m) => level === 'warn' && warnings.push(m),
+    });
+    await schedule.start();
+    await time.runUntil(at('2026-12-21T10:10'), schedule);
+    schedule.stop();
+    expect(await calls()).toEqual(['2026-12-21T10:03 on screen-on']);
+    // Logged once, not at every attempt.
+    expect(warnings).toEqual([expect.stringMatching(/could not switch on: .*busy/)]);
+  });
+
   it('survives a manifest that cannot be read, and answers "on" for a channel it does not know', async () => {
     const time = new VirtualTime(at('2026-12-21T10:00'));
     const ran: string[] = [];
