@@ -30,10 +30,15 @@ export async function tempDir(prefix = 'ccsp-telemetry-'): Promise<{ dir: string
 /** A server on the data folder `dir` (its SQLite file is `dir/ccsp.sqlite`); `port` 0 for any. */
 export async function startTelemetryServer(
   dir: string,
-  options: Partial<TelemetryRouteOptions> & { outbox?: boolean; port?: number; publicDir?: string } = {},
+  options: Partial<TelemetryRouteOptions> & {
+    outbox?: boolean;
+    port?: number;
+    publicDir?: string;
+    playsPerHour?: number;
+  } = {},
 ): Promise<TelemetryServer> {
   const db = openDatabase(dir);
-  const store = new TelemetryStore(db, options.outbox ?? false);
+  const store = new TelemetryStore(db, options.outbox ?? false, undefined, options.playsPerHour);
   const app = buildApp({
     publicDir: options.publicDir ?? join(dir, 'public'),
     routes: [telemetryRoutes({ acceptForward: true, ...options, store })],

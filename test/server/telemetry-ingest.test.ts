@@ -208,6 +208,43 @@ describe('POST /api/telemetry/v1/heartbeat', () => {
     db.close();
   });
 
+  it('holds one player id to its hourly budget of new plays: the status is kept, the batch not acknowledged, a retry later succeeds', async () => {
+    const tmp2 = await tempDir();
+    const small = await startTelemetryServer(tmp2.dir, { playsPerHour: 5 });
+    try {
+      const at = `${small.url}/api/telemetry/v1/heartbeat`;
+      const batch = (id: string, ns: number[], extra: Record<string, unknown> = {}) =>
+        heartbeat({ plays: { batch: id, records: ns.map((n) => record(n)), counts: [] }, ...extra });
+      const send = async (body: unknown) => {
+        const res = await post(at, body);
+        expect(res.status).toBe(200);
+        return ((await res.json()) as { ack: string | null }).ack;
+      };
+      expect(await send(batch('b-1', [1, 2, 3]))).toBe('b-1');
+      // Past the budget: no ack, no play stored, but the screen's status is.
+      expect(await send(batch('b-2', [4, 5, 6], { item: 'clip' }))).toBe(null);
+      expect(countRows(small.db, 'plays')).toBe(3);
+      expect(countRows(small.db, 'heartbeats')).toBe(2);
+      expect(small.store.players()[0]!.status.item).toBe('clip');
+      // A retry of what is stored already costs nothing; within the budget a batch passes.
+      expect(await send(batch('b-1', [1, 2, 3]))).toBe('b-1');
+      expect(await send(batch('b-3', [4, 5]))).toBe('b-3');
+      expect(countRows(small.db, 'plays')).toBe(5);
+      // Another player has its own budget.
+      expect(
+        await send(
+          heartbeat({
+            player: 'p-other-screen-01',
+            plays: { batch: 'b-9', records: [record(1, 'p-other-screen-01')], counts: [] },
+          }),
+        ),
+      ).toBe('b-9');
+    } finally {
+      await small.close();
+      await tmp2.remove();
+    }
+  });
+
   it('takes a trusted clock’s fractional milliseconds', () => {
     const db = openDatabase(':memory:');
     const store = new TelemetryStore(db);

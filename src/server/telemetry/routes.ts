@@ -101,14 +101,17 @@ export function telemetryRoutes(options: TelemetryRouteOptions): (app: FastifyIn
           options.display ? options.display(hb.channel) : ('on' as DisplayState),
         ]);
         const at = now();
+        let deferred: boolean;
         try {
-          options.store.ingestHeartbeat(hb, at, intervalS);
+          deferred = options.store.ingestHeartbeat(hb, at, intervalS).deferred;
         } catch (e) {
           if (e instanceof TooManyPlayers) return fail(reply, 503, 'too-many-players', e.message);
           throw e;
         }
         return reply.header('cache-control', 'no-store').send({
-          ack: hb.plays?.batch ?? null,
+          // Past its hourly budget of plays, the status is kept and the batch is not
+          // acknowledged: the player keeps it and sends it again later.
+          ack: deferred ? null : (hb.plays?.batch ?? null),
           intervalS,
           power,
           display,

@@ -82,6 +82,9 @@ export const TELEMETRY_MIGRATIONS: readonly string[] = [
     last_contact INTEGER NOT NULL,
     every_s INTEGER NOT NULL
   ) STRICT;`,
+  // The per-player budget of new plays (PLAYS_PER_HOUR) counts what arrived in the last hour.
+  `CREATE INDEX plays_player_received ON plays (player, received_at);
+  CREATE INDEX play_counts_player_received ON play_counts (player, received_at);`,
 ];
 
 /** History kept per player: 7 days, and never more rows than 7 days at one heartbeat a minute. */
@@ -142,6 +145,11 @@ export interface IngestResult {
   counts: number;
   /** Whether the player was seen for the first time. */
   registered: boolean;
+  /**
+   * The plays were not stored: they would pass the player's PLAYS_PER_HOUR. The
+   * status was; the answer does not acknowledge the batch, so the player sends it again.
+   */
+  deferred: boolean;
 }
 
 /** What, in a heartbeat, is worth telling the upstream before the next keep-alive. */
@@ -168,6 +176,20 @@ function statusOf(hb: Heartbeat | ForwardBatch['heartbeats'][number]): ScreenSta
  */
 export const MAX_PLAYERS = 20_000;
 
+/**
+ * New proof-of-play entries (records and counts) one player may add in an hour.
+ * A screen shows a few hundred items an hour; after a long outage its queue
+ * (5,000 entries at most, older ones merged into hourly counts) drains within
+ * this budget or over the next hours. A script sending invented records under
+ * one id is held to it, so it cannot fill the disk faster than a few screens.
+ */
+export const PLAYS_PER_HOUR = 6000;
+
+/** Thrown (and the transaction rolled back) when a heartbeat would pass the player's PLAYS_PER_HOUR. */
+export class TooManyPlays extends Error {
+  override name = 'TooManyPlays';
+}
+
 /** Thrown (and the transaction rolled back) when a new player would pass the cap. */
 export class TooManyPlayers extends Error {
   override name = 'TooManyPlayers';
@@ -182,11 +204,16 @@ export class TelemetryStore {
     /** On a box: also queue new records and counts for the upstream. */
     private readonly outbox = false,
     private readonly maxPlayers = MAX_PLAYERS,
+    private readonly playsPerHour = PLAYS_PER_HOUR,
   ) {
     migrate(db, 'telemetry', TELEMETRY_MIGRATIONS);
     this.q = {
       player: db.prepare('SELECT status, last_seen FROM players WHERE id = ?'),
       playerCount: db.prepare('SELECT count(*) AS n FROM players'),
+      recentPlays: db.prepare(
+        `SELECT (SELECT count(*) FROM plays WHERE player = @player AND received_at > @since)
+              + (SELECT count(*) FROM play_counts WHERE player = @player AND received_at > @since) AS n`,
+      ),
       insertPlayer: db.prepare(
         `INSERT INTO players (id, name, channel, first_seen, last_seen, interval_s, via, status, changed)
          VALUES (@id, @name, @channel, @firstSeen, @lastSeen, @intervalS, @via, @status, 1)`,
@@ -292,15 +319,34 @@ export class TelemetryStore {
   ingestHeartbeat(hb: Heartbeat, receivedAt: number, intervalS: number): IngestResult {
     // Whole milliseconds: a trusted clock runs on performance.now(), and the columns are STRICT integers.
     receivedAt = Math.floor(receivedAt);
-    const result = this.db.transaction((): IngestResult => {
-      const registered = this.upsertPlayer(hb.player, statusOf(hb), receivedAt, intervalS, null);
+    const plays = this.db.transaction(() => {
       let records = 0;
       let counts = 0;
       for (const r of hb.plays?.records ?? [])
         if (this.insertRecord(hb.player, hb.channel, r, receivedAt)) records++;
       for (const c of hb.plays?.counts ?? [])
         if (this.insertCount(hb.player, hb.channel, c, receivedAt)) counts++;
-      return { records, counts, registered };
+      // Checked after the inserts, so that only new entries count (a retried batch costs
+      // nothing); past the budget the plays are rolled back (a savepoint), not the status.
+      if (records + counts > 0) {
+        const recent = (
+          this.q.recentPlays.get({ player: hb.player, since: receivedAt - 3_600_000 }) as { n: number }
+        ).n;
+        if (recent > this.playsPerHour)
+          throw new TooManyPlays(
+            `${hb.player} would pass ${this.playsPerHour} new plays in an hour; send the rest later`,
+          );
+      }
+      return { records, counts };
+    });
+    const result = this.db.transaction((): IngestResult => {
+      const registered = this.upsertPlayer(hb.player, statusOf(hb), receivedAt, intervalS, null);
+      try {
+        return { ...plays(), registered, deferred: false };
+      } catch (e) {
+        if (!(e instanceof TooManyPlays)) throw e;
+        return { records: 0, counts: 0, registered, deferred: true };
+      }
     })();
     this.maybePrune(receivedAt);
     return result;
