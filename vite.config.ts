@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vite';
+import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 
 // The player is built from index.html. Lit decorators use TypeScript's legacy
 // form (tsconfig experimentalDecorators), which Vite 8's Oxc transform lowers;
@@ -46,6 +46,11 @@ function serviceWorker(): Plugin {
 
 export default defineConfig({
   plugins: [serviceWorker()],
+  resolve: {
+    // rxjs's ES2015 build: classes instead of ES5 functions and tslib's helpers, a smaller
+    // screen (issue 3: initial JavaScript ≤ 60 KB gzipped). Only rxjs offers this condition.
+    conditions: ['es2015', ...defaultClientConditions],
+  },
   build: {
     target: 'es2022',
     outDir: 'dist',

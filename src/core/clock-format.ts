@@ -2,14 +2,56 @@
  * Dates, times and opening hours as citizens read them on the screen, in French
  * and in the channel's time zone whatever the device's own zone (DESIGN.md "Time").
  */
-import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
-import { fr } from 'date-fns/locale';
 import { DEFAULT_TIMEZONE, type Manifest } from './manifest-schema.ts';
+
+/** The parts of a date in French, as the screen writes them. */
+export interface FrenchDateParts {
+  /** `jeudi` */
+  weekday: string;
+  /** `28` */
+  day: string;
+  /** `novembre` */
+  month: string;
+  /** `10 h 05` (never `10 h` alone: a clock shows its minutes) */
+  time: string;
+}
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The date's parts in the zone, from the platform's own French data (Intl: the
+ * player does not carry a date library's locales for this). Hours 0 to 23, no
+ * leading zero; minutes on two digits.
+ */
+export function frenchDateParts(date: Date | number, timeZone: string = DEFAULT_TIMEZONE): FrenchDateParts {
+  let f = formats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('fr-FR', {
+      timeZone,
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      hour: 'numeric',
+      minute: 'numeric',
+      hourCycle: 'h23',
+    });
+    formats.set(timeZone, f);
+  }
+  const parts: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
+  for (const p of f.formatToParts(+date)) parts[p.type] = p.value;
+  const minute = String(Number(parts.minute)).padStart(2, '0');
+  return {
+    weekday: parts.weekday ?? '',
+    day: String(Number(parts.day)),
+    month: parts.month ?? '',
+    time: `${Number(parts.hour)} h ${minute}`,
+  };
+}
 
 /** `jeudi 28 novembre, 10 h 05`: the French typographic form of the time (Imprimerie nationale). */
 export function formatClock(date: Date | number, timeZone: string = DEFAULT_TIMEZONE): string {
-  return format(new TZDate(+date, timeZone), "EEEE d MMMM, H 'h' mm", { locale: fr });
+  const p = frenchDateParts(date, timeZone);
+  return `${p.weekday} ${p.day} ${p.month}, ${p.time}`;
 }
 
 /** `10 h 05`, or `10 h` on the hour. */

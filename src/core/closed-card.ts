@@ -2,9 +2,7 @@
  * What the closed card says (issue 7): when the centre reopens, in French and in
  * the channel's time zone, relative to now as people say it at the door.
  */
-import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
-import { fr } from 'date-fns/locale';
+import { frenchDateParts } from './clock-format.ts';
 import { compile, type SchedulableChannel } from './schedule/engine.ts';
 import { nextOpening } from './schedule/display.ts';
 import { LocalClock } from './schedule/local-time.ts';
@@ -16,12 +14,11 @@ import { LocalClock } from './schedule/local-time.ts';
 export function formatReopening(at: number, now: number, timeZone: string): string {
   const clock = new LocalClock(timeZone);
   const days = clock.parts(at).day - clock.parts(now).day;
-  const local = new TZDate(at, timeZone);
-  const time = format(local, "H 'h' mm", { locale: fr });
+  const { weekday, day, month, time } = frenchDateParts(at, timeZone);
   if (days <= 0) return `aujourd’hui à ${time}`;
   if (days === 1) return `demain à ${time}`;
-  if (days < 7) return `${format(local, 'EEEE', { locale: fr })} à ${time}`;
-  return `le ${format(local, 'EEEE d MMMM', { locale: fr })} à ${time}`;
+  if (days < 7) return `${weekday} à ${time}`;
+  return `le ${weekday} ${day} ${month} à ${time}`;
 }
 
 /** `Réouverture lundi à 8 h 00`, or undefined when the centre has no opening ahead. */

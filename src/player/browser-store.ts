@@ -18,20 +18,18 @@
  * an error named `QuotaExceededError`, which the engine's `isStoreFull` knows.
  */
 import { createStore, del, delMany, entries, get, getMany, keys, setMany, type UseStore } from 'idb-keyval';
+import { fromUtf8 } from '../core/bytes.ts';
+import { decodeEnvelope } from '../core/dsse.ts';
+import { sha256Hex } from '../core/hash.ts';
+import { MEDIA_FILE_NAME, mediaFileName, type MediaFile } from '../core/media.ts';
 import {
-  decodeEnvelope,
-  fromUtf8,
   isStoreFull,
-  MEDIA_FILE_NAME,
-  mediaFileName,
-  sha256Hex,
-  type MediaEntry,
-  type MediaFile,
-  type MediaState,
   type ManifestSlot,
+  type MediaEntry,
+  type MediaState,
   type StoredManifest,
   type SyncStore,
-} from '../core/index.ts';
+} from '../core/sync/ports.ts';
 import { mediaUrl } from './media-url.ts';
 
 /** The Cache API cache holding checked media; sw.ts reads the same name. */

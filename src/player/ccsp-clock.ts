@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { formatClock } from '../core/clock-format.ts';
-import { DEFAULT_TIMEZONE } from '../core/index.ts';
+import { DEFAULT_TIMEZONE } from '../core/manifest-schema.ts';
 import { ClockController } from './clock-controller.ts';
 
 /** The date and time in the channel's time zone, in French: `jeudi 28 novembre, 10 h 05`. */

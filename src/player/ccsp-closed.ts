@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { closureReason, reopeningLine, type Manifest } from '../core/index.ts';
+import { closureReason, reopeningLine } from '../core/closed-card.ts';
+import type { Manifest } from '../core/manifest-schema.ts';
 import { ClockController } from './clock-controller.ts';
 import { itemStyles, screenStyles } from './styles.ts';
 

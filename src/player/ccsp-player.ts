@@ -1,27 +1,19 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { BehaviorSubject, combineLatest, map, of, tap, type Observable, type Subscription } from 'rxjs';
-import {
-  DEFAULT_TIMEZONE,
-  isPowerState,
-  scheduleTicks,
-  screenPlan,
-  serverTimeFromHeaders,
-  startSync,
-  TrustedClock,
-  type Item,
-  type Manifest,
-  type PowerState,
-  type SyncHandle,
-  type SyncState,
-  type TrustRoot,
-} from '../core/index.ts';
+import { DEFAULT_TIMEZONE, type Item, type Manifest } from '../core/manifest-schema.ts';
+import { isPowerState, screenPlan } from '../core/power.ts';
+import { scheduleTicks } from '../core/schedule/stream.ts';
+import { serverTimeFromHeaders, TrustedClock } from '../core/schedule/trusted-clock.ts';
+import type { PowerState } from '../core/sign/status.ts';
+import type { startSync, SyncHandle } from '../core/sync/engine.ts';
+import type { SyncState } from '../core/sync/state.ts';
+import type { TrustRoot } from '../core/trust.ts';
 import { itemDurationMs, SequenceModel, type Play, type Playback } from '../core/sequence.ts';
 import './ccsp-announcement.ts';
 import './ccsp-clock.ts';
 import './ccsp-closed.ts';
 import './ccsp-explainer.ts';
-import './ccsp-status.ts';
 import './ccsp-ticker.ts';
 import './ccsp-video.ts';
 import './ccsp-welcome.ts';
@@ -33,7 +25,7 @@ import type { CcspWelcome } from './ccsp-welcome.ts';
 import { CcspItemErrorEvent, CcspItemStartEvent } from './events.ts';
 import type { CcspItemBase } from './item-base.ts';
 import { BrowserStore, requestPersistence } from './browser-store.ts';
-import { loadChannel, openChannel, windowFetcher } from './load-channel.ts';
+import { loadChannel, openChannel, readKeptManifest, windowFetcher } from './load-channel.ts';
 import { mediaUrl, type MediaResolver } from './media-url.ts';
 import { screenStyles } from './styles.ts';
 import { TelemetryController } from './telemetry/telemetry-controller.ts';
@@ -155,6 +147,9 @@ export class CcspPlayer extends LitElement {
   private timers = new Set<ReturnType<typeof setTimeout>>();
   private prepareTimer: ReturnType<typeof setTimeout> | undefined;
   private firstPainted = false;
+  /** Resolves once the first item is painted: what the screen does not need before that waits for it. */
+  private readonly painted = new Promise<void>((resolve) => (this.onPainted = resolve));
+  private onPainted!: () => void;
   /** max(device clock, signed time), corrected by the server's Date header. */
   private readonly clock = new TrustedClock();
   /** Heartbeats and proof of play (issue 7, docs/telemetry.md), when the player loads its channel itself. */
@@ -221,6 +216,12 @@ export class CcspPlayer extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     if (!this.noFetch && !this.manifest) void this.load();
+    // The staff's overlay is hidden by default: its code waits for the first item, unless asked for now.
+    const overlay =
+      new URLSearchParams(location.search).get('status') === '1' ? Promise.resolve() : this.painted;
+    overlay
+      .then(() => import('./ccsp-status.ts'))
+      .catch((e: unknown) => console.warn('ccsp-player: status overlay not loaded', e));
     if (this.hasUpdated) this.subscribe();
     // A short grace before the welcome card, so that a fast load goes straight to the first item.
     this.later(() => {
@@ -281,19 +282,50 @@ export class CcspPlayer extends LitElement {
       this.later(() => void this.load(), 30_000);
       return;
     }
-    const sync = this.startSync(opened.config.channel, opened.root, store);
-    await sync.ready;
-    if (this.manifest || this.sync !== sync) return;
-    // First start: nothing kept yet. Play from the network while the engine fills the store;
-    // if that fails too, the engine's first commit brings the channel.
-    const result = await loadChannel(opened.config);
-    if (result.ok) this.adopt(result.manifest);
-    else console.warn('ccsp-player: channel not loaded, waiting for the sync engine', result);
+    const { channel } = opened.config;
+    // Play at once from the copy kept in the store (issue 5 "At boot"), its signature checked again.
+    const kept = await readKeptManifest(store, channel, opened.root, this.clock.now().now);
+    if (!this.isConnected || this.sync) return;
+    if (kept.ok) this.adopt(kept.manifest);
+    else if (kept.reason === 'rejected')
+      console.warn(`ccsp-player sync: the stored manifest was refused: ${kept.error.message}`);
+    if (!this.manifest) {
+      // First start: nothing kept yet. Play from the network while the engine fills the store;
+      // if that fails too, the engine's first commit brings the channel.
+      const result = await loadChannel(opened.config);
+      if (result.ok) this.adopt(result.manifest);
+      else console.warn('ccsp-player: channel not loaded, waiting for the sync engine', result);
+    }
+    // The sync engine is not needed for the first item (docs/offline.md "The screen's side"): its
+    // code loads once an item is painted (or the watchdog's time after a manifest came, when
+    // nothing plays), so that the screen's initial JavaScript stays small.
+    if (this.manifest) await Promise.race([this.painted, new Promise((r) => setTimeout(r, this.watchdogMs))]);
+    await this.loadEngine(channel, opened.root, store);
+  }
+
+  /** Imports the sync engine and starts it; a chunk that cannot be fetched is asked for again later. */
+  private async loadEngine(channel: string, root: TrustRoot, store: BrowserStore): Promise<void> {
+    let start: typeof startSync;
+    try {
+      ({ startSync: start } = await import('../core/sync/engine.ts'));
+    } catch (e) {
+      // No service worker to serve it (an insecure origin) and no link: the screen plays on.
+      console.warn('ccsp-player: sync engine not loaded, retrying in 30 s', e);
+      this.later(() => void this.loadEngine(channel, root, store), 30_000);
+      return;
+    }
+    if (!this.isConnected || this.sync) return;
+    this.startSync(start, channel, root, store);
   }
 
   /** The engine plays from the store at once, then polls the origin (issue 5, docs/offline.md). */
-  private startSync(channel: string, root: TrustRoot, store: BrowserStore): SyncHandle {
-    const sync = startSync({
+  private startSync(
+    start: typeof startSync,
+    channel: string,
+    root: TrustRoot,
+    store: BrowserStore,
+  ): SyncHandle {
+    const sync = start({
       channel,
       baseUrl: `${location.origin}/`,
       root,
@@ -508,7 +540,12 @@ export class CcspPlayer extends LitElement {
     );
     if (!this.firstPainted) {
       this.firstPainted = true;
-      requestAnimationFrame(() => requestAnimationFrame(() => performance.mark('ccsp-first-item')));
+      requestAnimationFrame(() =>
+        requestAnimationFrame(() => {
+          performance.mark('ccsp-first-item');
+          this.onPainted();
+        }),
+      );
     }
   }
 

@@ -1,6 +1,8 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { signStatus, TrustedClock, type Manifest, type PowerState, type SignContent } from '../core/index.ts';
+import type { Manifest } from '../core/manifest-schema.ts';
+import { TrustedClock } from '../core/schedule/trusted-clock.ts';
+import { signStatus, type PowerState, type SignContent } from '../core/sign/status.ts';
 import { loadChannel, readConfig } from './load-channel.ts';
 
 /** Panel sizes that LED controllers driven by a small computer commonly have. */

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { manifestAge, type SyncError, type SyncState } from '../core/index.ts';
+import { manifestAge, type SyncError, type SyncState } from '../core/sync/state.ts';
 import { screenStyles } from './styles.ts';
 import type { TelemetryStatus } from './telemetry/telemetry-controller.ts';
 

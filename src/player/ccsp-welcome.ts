@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { formatOpeningHours } from '../core/clock-format.ts';
-import { DEFAULT_TIMEZONE, type Manifest } from '../core/index.ts';
+import { DEFAULT_TIMEZONE, type Manifest } from '../core/manifest-schema.ts';
 import './ccsp-clock.ts';
 import { itemStyles, screenStyles } from './styles.ts';
 

@@ -3,15 +3,11 @@
  * verifies them with the core functions. Which channel, and which root to pin,
  * come from the URL (`?channel=…&root=<sha256>`) or else from /config.json.
  */
-import {
-  verifyManifest,
-  verifyRoot,
-  type Fetcher,
-  type Manifest,
-  type SyncStore,
-  type TrustRoot,
-  type VerifyError,
-} from '../core/index.ts';
+import type { Manifest } from '../core/manifest-schema.ts';
+import type { Fetcher, SyncStore } from '../core/sync/ports.ts';
+import { verifyRoot, type TrustRoot } from '../core/trust.ts';
+import type { VerifyError } from '../core/verify-errors.ts';
+import { verifyManifest } from '../core/verify.ts';
 
 export interface ChannelConfig {
   channel: string;
@@ -124,4 +120,33 @@ export async function openChannel(
     await store.putRecord(CONFIG_RECORD, record).catch(() => undefined);
   }
   return { ok: true, config, root: root.root };
+}
+
+export type KeptResult =
+  | { ok: true; manifest: Manifest }
+  | { ok: false; reason: 'none' }
+  | { ok: false; reason: 'rejected'; error: VerifyError };
+
+/**
+ * The active manifest the sync engine committed to the store, verified again as the
+ * engine's own boot does (its signature and channel, not its expiry: what was accepted
+ * keeps playing), so that the first item needs neither the network nor the engine.
+ */
+export async function readKeptManifest(
+  store: SyncStore,
+  channel: string,
+  root: TrustRoot,
+  now: number,
+): Promise<KeptResult> {
+  const record = await store.getManifest(channel, 'active').catch(() => undefined);
+  if (!record) return { ok: false, reason: 'none' };
+  const result = await verifyManifest(record.envelope, {
+    root,
+    channel,
+    now: new Date(now),
+    checkExpiry: false,
+  });
+  if (result.status === 'accepted') return { ok: true, manifest: result.manifest };
+  if (result.status === 'rejected') return { ok: false, reason: 'rejected', error: result.error };
+  return { ok: false, reason: 'none' };
 }

@@ -1,4 +1,4 @@
-import { mediaFileName, type MediaFile } from '../core/index.ts';
+import { mediaFileName, type MediaFile } from '../core/media.ts';
 
 /** Maps a signed media reference to the URL the browser loads it from. */
 export type MediaResolver = (file: MediaFile) => string;

@@ -3,7 +3,7 @@
  * whatever the zone of the machine. Days are numbered from 1970-01-01 in the
  * zone (local day numbers), minutes from local midnight.
  */
-import { tzOffset } from '@date-fns/tz';
+import { tzOffset } from '@date-fns/tz/tzOffset';
 
 export const MINUTE = 60_000;
 export const DAY = 86_400_000;
