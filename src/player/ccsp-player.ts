@@ -28,7 +28,10 @@ import { BrowserStore, requestPersistence } from './browser-store.ts';
 import { loadChannel, openChannel, readKeptManifest, windowFetcher } from './load-channel.ts';
 import { mediaUrl, type MediaResolver } from './media-url.ts';
 import { screenStyles } from './styles.ts';
-import { TelemetryController } from './telemetry/telemetry-controller.ts';
+import type { Showing, TelemetryController } from './telemetry/telemetry-controller.ts';
+
+/** Item errors kept for telemetry until its code is loaded (core/telemetry's MAX_ERRORS). */
+const MAX_EARLY_ERRORS = 10;
 
 export type PlayerState = 'loading' | 'playing' | 'stale' | 'no-content';
 
@@ -152,11 +155,19 @@ export class CcspPlayer extends LitElement {
   private onPainted!: () => void;
   /** max(device clock, signed time), corrected by the server's Date header. */
   private readonly clock = new TrustedClock();
-  /** Heartbeats and proof of play (issue 7, docs/telemetry.md), when the player loads its channel itself. */
-  private readonly telemetry = new TelemetryController(this, {
-    clock: () => this.clock.now(),
-    observeServerTime: (ms) => this.clock.observeServer(ms),
-  });
+  /**
+   * Heartbeats and proof of play (issue 7, docs/telemetry.md), when the player loads its
+   * channel itself. Its code is loaded once the first item is painted; until then the
+   * player keeps the showing on screen and the item errors, with their times, for it.
+   */
+  private telemetry: TelemetryController | undefined;
+  private beforeTelemetry: {
+    showing: (Showing & { el: HTMLElement; play: Play }) | undefined;
+    errors: CcspItemErrorEvent[];
+  } = {
+    showing: undefined,
+    errors: [],
+  };
   private sync: SyncHandle | undefined;
   private syncSubscriptions: Subscription[] = [];
   private listeners: AbortController | undefined;
@@ -216,12 +227,15 @@ export class CcspPlayer extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     if (!this.noFetch && !this.manifest) void this.load();
-    // The staff's overlay is hidden by default: its code waits for the first item, unless asked for now.
+    // What the first item does not need waits for it to be painted, or for `watchdog-ms` when
+    // none comes (closed, nothing playable): the staff's overlay, unless asked for now, and telemetry.
+    const afterFirst = Promise.race([this.painted, new Promise<void>((r) => this.later(r, this.watchdogMs))]);
     const overlay =
-      new URLSearchParams(location.search).get('status') === '1' ? Promise.resolve() : this.painted;
+      new URLSearchParams(location.search).get('status') === '1' ? Promise.resolve() : afterFirst;
     overlay
       .then(() => import('./ccsp-status.ts'))
       .catch((e: unknown) => console.warn('ccsp-player: status overlay not loaded', e));
+    if (!this.noFetch) void afterFirst.then(() => this.loadTelemetry());
     if (this.hasUpdated) this.subscribe();
     // A short grace before the welcome card, so that a fast load goes straight to the first item.
     this.later(() => {
@@ -301,6 +315,29 @@ export class CcspPlayer extends LitElement {
     // nothing plays), so that the screen's initial JavaScript stays small.
     if (this.manifest) await Promise.race([this.painted, new Promise((r) => setTimeout(r, this.watchdogMs))]);
     await this.loadEngine(channel, opened.root, store);
+  }
+
+  /** Imports the telemetry controller and hands it what happened before (the first showing, item errors). */
+  private async loadTelemetry(): Promise<void> {
+    if (this.telemetry) return;
+    let Controller: typeof TelemetryController;
+    try {
+      ({ TelemetryController: Controller } = await import('./telemetry/telemetry-controller.ts'));
+    } catch (e) {
+      console.warn('ccsp-player: telemetry not loaded, retrying in 30 s', e);
+      this.later(() => void this.loadTelemetry(), 30_000);
+      return;
+    }
+    if (this.telemetry) return;
+    const { showing, errors } = this.beforeTelemetry;
+    this.beforeTelemetry = { showing: undefined, errors: [] };
+    // Added to a connected host, the controller starts at once (hostConnected).
+    this.telemetry = new Controller(this, {
+      clock: () => this.clock.now(),
+      observeServerTime: (ms) => this.clock.observeServer(ms),
+    });
+    this.telemetry.earlierErrors(errors);
+    if (showing?.el.isConnected) this.telemetry.shown(showing.el, showing.play, showing);
   }
 
   /** Imports the sync engine and starts it; a chunk that cannot be fetched is asked for again later. */
@@ -529,7 +566,10 @@ export class CcspPlayer extends LitElement {
     el.duration = play.duration;
     this.bringOnTop(layer);
     el.start();
-    this.telemetry.shown(el, play);
+    const version = this.manifest?.version ?? 0;
+    const showing = { start: this.clock.now().now, t0: performance.now(), power: this.power, version };
+    if (this.telemetry) this.telemetry.shown(el, play, showing);
+    else this.beforeTelemetry.showing = { ...showing, el, play };
     this.dataset.item = play.item.id;
     // Playing (or stale: an expired manifest keeps playing, DESIGN.md) once an item is on screen.
     const expired = this.manifest && Date.parse(this.manifest.expires) <= this.trustedNow();
@@ -570,7 +610,8 @@ export class CcspPlayer extends LitElement {
     const layer: Layer = { el, key: '', ready: Promise.resolve(true) };
     this.layers.push(layer);
     delete this.dataset.item;
-    this.telemetry.left();
+    if (this.telemetry) this.telemetry.left();
+    else this.beforeTelemetry.showing = undefined;
     this.bar?.getAnimations().forEach((a) => a.cancel());
     this.bringOnTop(layer);
   }
@@ -631,6 +672,12 @@ export class CcspPlayer extends LitElement {
   }
 
   private onItemError = (e: CcspItemErrorEvent): void => {
+    if (!this.telemetry && !this.noFetch) {
+      // The last few only (the heartbeat keeps as many): the code may be long in coming (no link).
+      this.beforeTelemetry.errors = [...this.beforeTelemetry.errors.slice(1 - MAX_EARLY_ERRORS), e];
+      // The item on screen failed: its showing ends unrecorded (the code to record it is not there yet).
+      if (this.beforeTelemetry.showing?.el === e.target) this.beforeTelemetry.showing = undefined;
+    }
     const layer = this.layers.find((l) => l.el === e.target);
     if (!layer) return;
     if (layer === this.prepared) this.dropPrepared();
@@ -661,7 +708,7 @@ export class CcspPlayer extends LitElement {
       <ccsp-status
         .state=${this.status.sync}
         .skewMs=${this.status.skewMs}
-        .telemetry=${this.telemetry.status}
+        .telemetry=${this.telemetry?.status}
       ></ccsp-status>
     `;
   }

@@ -3,7 +3,9 @@
  * server and proof of play. A reactive controller of `<ccsp-player>`: it starts
  * when the player connects (only when the player loads its channel itself: an
  * editor preview or a test with `no-fetch` sends nothing) and stops, listeners,
- * timers and requests included, when it disconnects.
+ * timers and requests included, when it disconnects. The player imports it after
+ * its first item is painted and tells it what happened before (`shown(…, at)`,
+ * `earlierErrors`).
  *
  * - Player id `p-` + 16 hex digits, created once and kept (telemetry-store.ts);
  *   the name from the URL (`?name=`), else /config.json's `name`, else the kept one.
@@ -114,15 +116,20 @@ const SKIP_REASONS: Record<ItemErrorReason, SkipReason> = {
   'prepare-timeout': 'watchdog',
 };
 
-interface OnScreen {
-  el: HTMLElement;
-  play: Play;
-  version: number;
+/** When and how an item went on screen, taken by the player at that moment. */
+export interface Showing {
   /** Trusted time it went on screen. */
   start: number;
   /** performance.now() then: the time shown does not jump with clock corrections. */
   t0: number;
   power: PowerState;
+  /** Version of the manifest playing. */
+  version: number;
+}
+
+interface OnScreen extends Showing {
+  el: HTMLElement;
+  play: Play;
   reason?: SkipReason;
 }
 
@@ -195,19 +202,28 @@ export class TelemetryController implements ReactiveController {
     this.onScreen = undefined;
   }
 
-  /** The player put this item element on screen for this play. */
-  shown(el: HTMLElement, play: Play): void {
+  /**
+   * The player put this item element on screen for this play (at `at`, when it tells
+   * later: the player loads this controller after its first item is painted).
+   */
+  shown(el: HTMLElement, play: Play, at?: Showing): void {
     if (!this.life) return;
     this.close();
     this.onScreen = {
       el,
       play,
-      version: this.host.manifest?.version ?? 0,
-      start: this.options.clock().now,
-      t0: performance.now(),
-      power: this.host.power,
+      version: at?.version ?? this.host.manifest?.version ?? 0,
+      start: at?.start ?? this.options.clock().now,
+      t0: at?.t0 ?? performance.now(),
+      power: at?.power ?? this.host.power,
     };
     this.painting.watch(el);
+  }
+
+  /** Item errors the player saw before this controller existed, for the heartbeat's list. */
+  earlierErrors(events: readonly CcspItemErrorEvent[]): void {
+    if (!this.life) return;
+    for (const e of events) this.noteError(e);
   }
 
   /** The player covered the item on screen with a card (welcome, closed). */
@@ -354,9 +370,16 @@ export class TelemetryController implements ReactiveController {
     return { ok: true, answer, more };
   }
 
-  private onItemError = (e: CcspItemErrorEvent): void => {
+  private noteError(e: CcspItemErrorEvent): void {
     const { itemId, reason, message } = e.detail;
-    this.errors = pushError(this.errors, this.options.clock().now, `item ${itemId} ${reason}: ${message}`);
+    // timeStamp: when the event was made, on performance.now()'s clock.
+    const at = this.options.clock().now - Math.max(0, performance.now() - e.timeStamp);
+    this.errors = pushError(this.errors, at, `item ${itemId} ${reason}: ${message}`);
+  }
+
+  private onItemError = (e: CcspItemErrorEvent): void => {
+    const { reason } = e.detail;
+    this.noteError(e);
     // The item on screen failed: its showing ends now (the player moves on).
     const s = this.onScreen;
     if (s && e.composedPath().includes(s.el)) this.close(SKIP_REASONS[reason]);
