@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { build } from 'vite';
 import { buildApp } from '../../src/server/app.ts';
 import { openDataDir, publishDirectory } from '../../src/server/data-dir.ts';
+import { openDatabase } from '../../src/server/db.ts';
+import { TelemetryStore, telemetryRoutes } from '../../src/server/telemetry/index.ts';
 
 export const REPO = new URL('../..', import.meta.url).pathname;
 
@@ -23,19 +25,30 @@ export async function buildPlayer(outDir: string): Promise<void> {
   await build({ root: REPO, logLevel: 'silent', build: { outDir, emptyOutDir: true } });
 }
 
-export async function serveBuiltPlayer(): Promise<BuiltPlayer> {
+/**
+ * `telemetry`: also take the screens' heartbeats (a real SQLite file), as the real
+ * server does, so that a long run's proof-of-play queue is acknowledged and drains.
+ */
+export async function serveBuiltPlayer({ telemetry = false } = {}): Promise<BuiltPlayer> {
   const tmp = mkdtempSync(join(tmpdir(), 'ccsp-built-player-'));
   const distDir = join(tmp, 'dist');
   await buildPlayer(distDir);
   const data = await openDataDir(join(tmp, 'data'));
   const channels = await publishDirectory(join(REPO, 'playlists'), data);
-  const app = buildApp({ publicDir: data.publicDir, distDir, defaultChannel: channels[0]?.channel });
+  const db = telemetry ? openDatabase(join(tmp, 'data')) : undefined;
+  const app = buildApp({
+    publicDir: data.publicDir,
+    distDir,
+    defaultChannel: channels[0]?.channel,
+    routes: db ? [telemetryRoutes({ store: new TelemetryStore(db) })] : [],
+  });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     base: address,
     distDir,
     async close() {
       await app.close();
+      db?.close();
       rmSync(tmp, { recursive: true, force: true });
     },
   };
