@@ -73,6 +73,8 @@ async function itemShownAt(instant: number): Promise<string | null> {
     await page.waitForSelector('ccsp-player[data-item]', { timeout: 15_000 });
     return await page.locator('ccsp-player').getAttribute('data-item');
   } finally {
+    // The player may still be asking for /config.json (telemetry, after the first item).
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
     await page.close();
   }
 }
