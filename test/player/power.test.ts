@@ -1,20 +1,12 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalClock, nextOpening, type PowerState, type SourcePlaylist } from '../../src/core/index.ts';
 import {
-  eligibleAt,
-  LocalClock,
-  nextOpening,
-  validateSourcePlaylist,
-  type PowerState,
-  type SourcePlaylist,
-} from '../../src/core/index.ts';
-import { buildApp } from '../../src/server/app.ts';
-import { openDataDir, publishDirectory } from '../../src/server/data-dir.ts';
-import { CHROME_PATH, CHROMIUM_ARGS } from '../chromium.mjs';
-import { buildPlayer, REPO } from './built-player.ts';
+  closePage,
+  firstInstantShowing as firstShowing,
+  openAt,
+  serveEditedSample,
+  type EditedSample,
+} from './fixed-clock.ts';
 
 // Issue 7, done when: the built player shows the dark closed card with the right
 // reopening time while the centre is closed, and on critical power (from the box's
@@ -22,11 +14,8 @@ import { buildPlayer, REPO } from './built-player.ts';
 // The test playlist is the sample with every item for opening hours only (so that
 // nothing is left to play while closed), the urgent item removed, and the portal
 // item marked essential besides the opening-hours one.
-let browser: Browser;
-let base: string;
+let sample: EditedSample;
 let playlist: SourcePlaylist;
-let close: () => Promise<void>;
-const HOUR = 3600_000;
 const clock = new LocalClock('Africa/Porto-Novo');
 
 /** The next Saturday 14:00 in Porto-Novo (closed: Saturdays open 9:00–13:00) after which the centre reopens on Monday 8:00. */
@@ -38,69 +27,24 @@ function saturdayAfternoon(): number {
   }
 }
 
-/** The first instant on the hour, within two weeks, at which the sample shows `id` first. */
-function firstInstantShowing(id: string): number {
-  const from = Date.now();
-  for (let t = Math.ceil(from / HOUR) * HOUR; t < from + 14 * 24 * HOUR; t += HOUR) {
-    if (eligibleAt(playlist, t).eligible[0]?.id === id) return t + 10 * 60_000;
-  }
-  throw new Error(`the test playlist never shows ${id} first`);
-}
+const firstInstantShowing = (id: string) => firstShowing(playlist, id);
 
 beforeAll(async () => {
-  const tmp = await mkdtemp(join(tmpdir(), 'ccsp-power-e2e-'));
-  const source = JSON.parse(await readFile(join(REPO, 'playlists/ccsp-lokossa.json'), 'utf8')) as {
-    items: { id: string; essential?: boolean; priority?: string; schedule?: Record<string, unknown> }[];
-  };
-  source.items = source.items.filter((i) => i.priority !== 'urgent');
-  for (const item of source.items) item.schedule = { ...item.schedule, when: 'open' };
-  source.items.find((i) => i.id === 'portail-service-public')!.essential = true;
-  const text = JSON.stringify(source).replaceAll('../assets/', `${REPO}/assets/`);
-  await writeFile(join(tmp, 'ccsp-lokossa.json'), text);
-  const parsed = validateSourcePlaylist(JSON.parse(text));
-  if (!parsed.ok) throw new Error(`invalid test playlist: ${JSON.stringify(parsed.problems)}`);
-  playlist = parsed.value;
-
-  const distDir = join(tmp, 'dist');
-  await buildPlayer(distDir);
-  const data = await openDataDir(join(tmp, 'data'));
-  await publishDirectory(tmp, data);
-  const app = buildApp({ publicDir: data.publicDir, distDir, defaultChannel: 'ccsp-lokossa' });
-  base = await app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await chromium.launch({ executablePath: CHROME_PATH, args: CHROMIUM_ARGS });
-  close = () => app.close();
+  sample = await serveEditedSample((source) => {
+    source.items = source.items.filter((i) => i.priority !== 'urgent');
+    for (const item of source.items) item.schedule = { ...item.schedule, when: 'open' };
+    source.items.find((i) => i.id === 'portail-service-public')!.essential = true;
+  });
+  playlist = sample.playlist;
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await close?.();
+  await sample?.close();
 });
 
 /** Opens the player at a fixed instant, with the power state the box's /config.json says. */
-async function open(instant: number, power: PowerState = 'ok'): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 960, height: 540 } });
-  // The player trusts the box's Date header over its own clock (DESIGN.md "Time"): that
-  // header alone sets the instant. (Playwright's page.clock would also fake Date, of which
-  // @date-fns/tz's TZDate is a subclass, and times would then be formatted in the
-  // machine's zone.)
-  await page.route('**/config.json', async (route) => {
-    const response = await route.fetch();
-    const body = { ...((await response.json()) as object), power };
-    await route.fulfill({
-      response,
-      body: JSON.stringify(body),
-      headers: { ...response.headers(), date: new Date(instant).toUTCString() },
-    });
-  });
-  await page.goto(`${base}/`);
-  return page;
-}
-
-/** The player may still be asking for /config.json (telemetry, after the first item). */
-async function closePage(page: Page): Promise<void> {
-  await page.unrouteAll({ behavior: 'ignoreErrors' });
-  await page.close();
-}
+const open = (instant: number, power: PowerState = 'ok') =>
+  openAt(sample, instant, (body) => ({ ...body, power }));
 
 describe('the built player on power and opening hours', () => {
   it('shows the dark closed card, with when the centre reopens, while closed', async () => {
